@@ -1,0 +1,78 @@
+package org.modelkit.io;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes files atomically: the content goes to a temporary file beside the target, is forced to
+ * disk, and is renamed over the target. If writing fails, the temporary file is deleted and the
+ * target is untouched.
+ */
+public final class AtomicFiles {
+    private AtomicFiles() {
+    }
+
+    /** Writes content to a stream. */
+    @FunctionalInterface
+    public interface Writer {
+        /**
+         * @param out the stream to write to; do not close it
+         * @throws IOException if writing fails
+         */
+        void write(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes a file atomically, creating parent directories.
+     *
+     * @param target the file to create or replace
+     * @param writer writes the content
+     * @throws IOException if the directory cannot be created or writing or renaming fails; the target
+     *                     is then as it was
+     */
+    public static void write(Path target, Writer writer) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        boolean done = false;
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+                    OutputStream raw = java.nio.channels.Channels.newOutputStream(ch);
+                    OutputStream out = new BufferedOutputStream(raw, 1 << 16)) {
+                writer.write(out);
+                out.flush();
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+            done = true;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    /**
+     * Writes a UTF-8 text file atomically.
+     *
+     * @param target the file
+     * @param text   the content
+     * @throws IOException if writing fails; the target is then as it was
+     */
+    public static void writeString(Path target, String text) throws IOException {
+        write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+}

@@ -1,0 +1,239 @@
+package org.modelkit.io;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.modelkit.api.data.LabelledSet;
+import org.modelkit.api.data.Tensor;
+
+/**
+ * Numeric CSV: matrices of numbers, optionally with a header line and a label column; plain or
+ * gzip. Cells are separated by commas, or by tabs or runs of spaces when the first row has no comma.
+ * Lines starting with '#' and blank lines are skipped. Quoted cells are not numbers and are refused.
+ */
+public final class Csv {
+    private static final Pattern WHITESPACE = Pattern.compile("[ \\t]+");
+
+    private Csv() {
+    }
+
+    /**
+     * A numeric table.
+     *
+     * @param header the header cells, or an empty list if the file had none
+     * @param values the numbers, shape {@code [rows, columns]}
+     */
+    public record Table(List<String> header, Tensor values) {
+    }
+
+    /**
+     * Reads a numeric matrix.
+     *
+     * @param path   the file, plain or gzip
+     * @param header whether the first row is a header to keep aside rather than numbers
+     * @return the table
+     * @throws FormatException if the file has no data rows, a row has another number of cells than
+     *                         the first, a cell is not a finite number (with line and column), or the
+     *                         bytes are not UTF-8
+     * @throws IOException     if the file cannot be read
+     */
+    public static Table readMatrix(Path path, boolean header) throws IOException {
+        List<String> head = List.of();
+        List<float[]> rows = new ArrayList<>();
+        int cols = -1;
+        Pattern sep = null;
+        try (BufferedReader r = reader(path)) {
+            String line;
+            int lineNo = 0;
+            while ((line = r.readLine()) != null) {
+                lineNo++;
+                String t = line.strip();
+                if (t.isEmpty() || t.startsWith("#")) {
+                    continue;
+                }
+                if (sep == null) {
+                    sep = t.indexOf(',') >= 0 ? Pattern.compile(",") : WHITESPACE;
+                }
+                String[] cells = sep.split(t, -1);
+                if (header && head.isEmpty() && rows.isEmpty()) {
+                    head = List.of(Arrays.stream(cells).map(String::strip).toArray(String[]::new));
+                    continue;
+                }
+                if (cols < 0) {
+                    cols = cells.length;
+                } else if (cells.length != cols) {
+                    throw new FormatException(path, "line " + lineNo + " has " + cells.length + " cells, the first data"
+                            + " row has " + cols);
+                }
+                float[] row = new float[cols];
+                for (int c = 0; c < cols; c++) {
+                    row[c] = number(path, cells[c], lineNo, c + 1);
+                }
+                rows.add(row);
+            }
+        }
+        if (rows.isEmpty()) {
+            throw new FormatException(path, "no data rows");
+        }
+        return new Table(head, Tensor.ofRows(rows.toArray(new float[0][])));
+    }
+
+    /**
+     * Reads samples with an integer label column.
+     *
+     * @param path        the file, plain or gzip
+     * @param header      whether the first row is a header
+     * @param labelColumn the 0-based column holding the labels; negative counts from the end (-1 = last)
+     * @return the samples, features of shape {@code [rows, columns - 1]}, classes numbered
+     * @throws FormatException if the matrix is malformed, the column does not exist, or a label is not
+     *                         a non-negative integer
+     * @throws IOException     if the file cannot be read
+     */
+    public static LabelledSet readLabelled(Path path, boolean header, int labelColumn) throws IOException {
+        Tensor m = readMatrix(path, header).values();
+        int n = m.dim(0);
+        int cols = m.dim(1);
+        int lc = labelColumn < 0 ? cols + labelColumn : labelColumn;
+        if (lc < 0 || lc >= cols) {
+            throw new FormatException(path, "label column " + labelColumn + " does not exist; rows have " + cols + " cells");
+        }
+        if (cols < 2) {
+            throw new FormatException(path, "rows have 1 cell; a labelled set needs features besides the label");
+        }
+        float[] x = new float[n * (cols - 1)];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            int k = 0;
+            for (int c = 0; c < cols; c++) {
+                float v = m.getFlat(i * cols + c);
+                if (c == lc) {
+                    if (v != Math.rint(v) || v < 0) {
+                        throw new FormatException(path, "data row " + (i + 1) + ": label " + v
+                                + " is not a non-negative integer");
+                    }
+                    y[i] = (int) v;
+                } else {
+                    x[i * (cols - 1) + k++] = v;
+                }
+            }
+        }
+        return LabelledSet.withNumberedClasses(Tensor.of(x, n, cols - 1), y);
+    }
+
+    /**
+     * Writes a rank-2 tensor as CSV atomically.
+     *
+     * @param path   the file
+     * @param values shape {@code [rows, columns]}
+     * @param header column names (as many as columns), or an empty list for none
+     * @throws IllegalArgumentException if the tensor is not rank 2 or the header has the wrong length
+     * @throws IOException              if writing fails; the file is then as it was
+     */
+    public static void writeMatrix(Path path, Tensor values, List<String> header) throws IOException {
+        if (values.rank() != 2) {
+            throw new IllegalArgumentException("CSV holds a rank-2 tensor, got " + values);
+        }
+        int cols = values.dim(1);
+        if (!header.isEmpty() && header.size() != cols) {
+            throw new IllegalArgumentException("header has " + header.size() + " names for " + cols + " columns");
+        }
+        List<List<?>> rows = new ArrayList<>(values.dim(0));
+        for (int r = 0; r < values.dim(0); r++) {
+            List<Object> row = new ArrayList<>(cols);
+            for (int c = 0; c < cols; c++) {
+                row.add(values.getFlat(r * cols + c));
+            }
+            rows.add(row);
+        }
+        writeRows(path, header, rows);
+    }
+
+    /**
+     * Writes result rows as CSV atomically: numbers in their shortest exact form, strings quoted when
+     * they hold a comma, quote or line break.
+     *
+     * @param path   the file
+     * @param header column names, or an empty list for none
+     * @param rows   the rows; cells are numbers, strings, booleans or null (written empty)
+     * @throws IOException if writing fails; the file is then as it was
+     */
+    public static void writeRows(Path path, List<String> header, List<? extends List<?>> rows) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        if (!header.isEmpty()) {
+            appendRow(sb, header);
+        }
+        for (List<?> row : rows) {
+            appendRow(sb, row);
+        }
+        AtomicFiles.writeString(path, sb.toString());
+    }
+
+    private static void appendRow(StringBuilder sb, List<?> cells) {
+        for (int i = 0; i < cells.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            Object c = cells.get(i);
+            if (c == null) {
+                continue;
+            }
+            String s = c instanceof Float f ? Float.toString(f) : c.toString();
+            if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0) {
+                s = '"' + s.replace("\"", "\"\"") + '"';
+            }
+            sb.append(s);
+        }
+        sb.append('\n');
+    }
+
+    private static float number(Path path, String cell, int line, int col) throws FormatException {
+        String s = cell.strip();
+        String lower = s.toLowerCase(Locale.ROOT);
+        if (s.isEmpty()) {
+            throw new FormatException(path, "line " + line + ", column " + col + ": empty cell");
+        }
+        if (lower.contains("nan") || lower.contains("inf")) {
+            throw new FormatException(path, "line " + line + ", column " + col + ": '" + s + "' is not a finite number");
+        }
+        try {
+            float v = Float.parseFloat(s);
+            if (!Float.isFinite(v)) {
+                throw new FormatException(path, "line " + line + ", column " + col + ": '" + s
+                        + "' is out of the float range");
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new FormatException(path, "line " + line + ", column " + col + ": '" + abbreviate(s)
+                    + "' is not a number");
+        }
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+    }
+
+    /** A strict UTF-8 reader: malformed bytes are an error, not replacement characters. */
+    static BufferedReader reader(Path path) throws IOException {
+        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        return new BufferedReader(new InputStreamReader(Sources.open(path), decoder)) {
+            @Override
+            public String readLine() throws IOException {
+                try {
+                    return super.readLine();
+                } catch (CharacterCodingException e) {
+                    throw new FormatException(path, "is not UTF-8 text (" + e.getMessage() + ")");
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,62 @@
+package org.modelkit.io;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Path;
+
+/**
+ * JSON results: any record, map, list, string, number or boolean, written pretty-printed and atomically;
+ * read back into a given type. Non-finite numbers are refused on writing (JSON has none).
+ */
+public final class Json {
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+
+    private Json() {
+    }
+
+    /**
+     * @param value a record, map, list or scalar
+     * @return its JSON text
+     * @throws IllegalArgumentException if it holds NaN or an infinity
+     */
+    public static String toJson(Object value) {
+        return GSON.toJson(value);
+    }
+
+    /**
+     * Writes a value as JSON atomically.
+     *
+     * @param path  the file
+     * @param value a record, map, list or scalar
+     * @throws IllegalArgumentException if the value holds NaN or an infinity (nothing is written)
+     * @throws IOException              if writing fails; the file is then as it was
+     */
+    public static void write(Path path, Object value) throws IOException {
+        AtomicFiles.writeString(path, toJson(value) + "\n");
+    }
+
+    /**
+     * Reads a JSON file.
+     *
+     * @param path the file, plain or gzip
+     * @param type the type to read into (a record, Map, List ...)
+     * @param <T>  that type
+     * @return the value
+     * @throws FormatException if the text is not valid JSON for that type, or is empty
+     * @throws IOException     if the file cannot be read
+     */
+    public static <T> T read(Path path, Class<T> type) throws IOException {
+        try (Reader r = Csv.reader(path)) {
+            T v = GSON.fromJson(r, type);
+            if (v == null) {
+                throw new FormatException(path, "is empty");
+            }
+            return v;
+        } catch (JsonParseException e) {
+            throw new FormatException(path, "is not valid JSON for " + type.getSimpleName() + ": " + e.getMessage());
+        }
+    }
+}

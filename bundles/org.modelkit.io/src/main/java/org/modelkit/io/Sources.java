@@ -1,0 +1,78 @@
+package org.modelkit.io;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/** Opening inputs: gzip is recognised by its magic bytes, whatever the file is called. */
+final class Sources {
+    private Sources() {
+    }
+
+    /** Opens a file, transparently un-gzipping it; missing files get a clear message. */
+    static InputStream open(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            throw new NoSuchFileException(path.toString(), null, "no such file");
+        }
+        if (Files.isDirectory(path)) {
+            throw new FormatException(path, "is a directory, expected a file");
+        }
+        BufferedInputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
+        in.mark(2);
+        int b0 = in.read();
+        int b1 = in.read();
+        in.reset();
+        if (b0 == 0x1f && b1 == 0x8b) {
+            try {
+                return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+            } catch (ZipException | EOFException e) {
+                in.close();
+                throw new FormatException(path, "corrupt gzip header: " + e.getMessage());
+            }
+        }
+        return in;
+    }
+
+    /** Whether the file is gzip-compressed (so its length says nothing about the content's size). */
+    static boolean isGzip(Path path) throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
+        }
+    }
+
+    /**
+     * Reads exactly n bytes, growing the buffer as data arrives so that a header that declares more
+     * than the stream holds cannot make us allocate it up front.
+     */
+    static byte[] readExactly(InputStream in, long n, Path path, String what) throws IOException {
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new FormatException(path, what + " declares " + n + " bytes, more than a Java array holds");
+        }
+        int size = (int) n;
+        byte[] buf = new byte[Math.min(size, 1 << 20)];
+        int got = 0;
+        try {
+            while (got < size) {
+                if (got == buf.length) {
+                    buf = java.util.Arrays.copyOf(buf, (int) Math.min(size, (long) buf.length * 2));
+                }
+                int r = in.read(buf, got, buf.length - got);
+                if (r < 0) {
+                    throw new FormatException(path, "truncated: " + what + " needs " + size + " bytes, the file has "
+                            + got);
+                }
+                got += r;
+            }
+        } catch (EOFException | ZipException e) {
+            throw new FormatException(path, "truncated or corrupt compressed data after " + got + " bytes of " + what
+                    + ": " + e.getMessage());
+        }
+        return buf;
+    }
+}
