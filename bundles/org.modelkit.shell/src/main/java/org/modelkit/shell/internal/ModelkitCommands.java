@@ -1,0 +1,165 @@
+package org.modelkit.shell.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.felix.service.command.Descriptor;
+import org.modelkit.api.method.Method;
+import org.modelkit.api.method.MethodDescriptor;
+import org.modelkit.shell.format.Summary;
+import org.modelkit.shell.format.TextTable;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * The framework-wide commands of scope {@code modelkit}: {@code methods}, {@code info} and
+ * {@code version}. Methods are looked up in the service registry on every call, so bundles that come
+ * and go are always shown as they are.
+ */
+@Component(service = ModelkitCommands.class, property = {
+    "osgi.command.scope=modelkit",
+    "osgi.command.function=methods",
+    "osgi.command.function=info",
+    "osgi.command.function=version"
+})
+public class ModelkitCommands {
+    /** Service property a method component may set to the id of the backend it currently uses. */
+    static final String BACKEND_PROPERTY = "modelkit.backend";
+
+    private final BundleContext context;
+
+    /**
+     * @param context this bundle's context, to look methods up
+     */
+    @Activate
+    public ModelkitCommands(BundleContext context) {
+        this.context = context;
+    }
+
+    /** One installed method service. */
+    record Installed(MethodDescriptor descriptor, ServiceReference<Method> ref) {
+    }
+
+    /**
+     * @return the installed method services as a table
+     */
+    @Descriptor("list the installed method services: name, interface, bundle, version and backend")
+    public TextTable methods() {
+        List<List<String>> rows = new ArrayList<>();
+        for (Installed m : installed()) {
+            Bundle b = m.ref().getBundle();
+            rows.add(List.of(m.descriptor().name(), interfaces(m.ref()),
+                    b == null ? "-" : b.getSymbolicName() + " [" + b.getBundleId() + "]",
+                    m.descriptor().version(), backend(m)));
+        }
+        return new TextTable(List.of("NAME", "INTERFACE", "BUNDLE", "VERSION", "BACKEND"), rows);
+    }
+
+    /**
+     * @param name the method's name
+     * @return the method's description
+     */
+    @Descriptor("describe one method: paper, version, what it needs, its bundle and service properties")
+    public Summary info(@Descriptor("the method's name, as 'modelkit:methods' lists it") String name) {
+        List<Installed> all = installed();
+        for (Installed m : all) {
+            if (m.descriptor().name().equals(name)) {
+                MethodDescriptor d = m.descriptor();
+                Map<String, String> f = new LinkedHashMap<>();
+                f.put("name", d.name());
+                f.put("reference", d.reference());
+                f.put("version", d.version());
+                f.put("interfaces", interfaces(m.ref()));
+                f.put("needs", d.needs().isEmpty() ? "nothing (pure Java)"
+                        : d.needs().stream().map(Enum::name).sorted().map(String::toLowerCase).collect(Collectors.joining(", ")));
+                f.put("backend", backend(m));
+                Bundle b = m.ref().getBundle();
+                f.put("bundle", b == null ? "-" : b.getSymbolicName() + " " + b.getVersion() + " [" + b.getBundleId() + "]");
+                f.put("service.id", String.valueOf(m.ref().getProperty(Constants.SERVICE_ID)));
+                for (String key : m.ref().getPropertyKeys()) {
+                    if (!key.equals(Constants.OBJECTCLASS) && !key.startsWith("service.")
+                            && !key.startsWith("component.") && !key.equals(Method.NAME_PROPERTY)) {
+                        f.put(key, format(m.ref().getProperty(key)));
+                    }
+                }
+                return new Summary(d.name() + ": " + d.title(), f);
+            }
+        }
+        String names = all.stream().map(m -> m.descriptor().name()).collect(Collectors.joining(", "));
+        throw new IllegalArgumentException("no method named '" + name + "' is installed"
+                + (names.isEmpty() ? " (no methods are installed)" : "; installed: " + names));
+    }
+
+    /**
+     * @return versions of Modelkit, the framework and Java
+     */
+    @Descriptor("show the versions of Modelkit, the OSGi framework and Java, and how many methods are installed")
+    public Summary version() {
+        Bundle self = context.getBundle();
+        Bundle fw = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("modelkit", self.getVersion().toString());
+        f.put("framework", fw.getSymbolicName() + " " + fw.getVersion());
+        f.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ", "
+                + System.getProperty("java.vendor") + ")");
+        f.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", "
+                + Runtime.getRuntime().availableProcessors() + " cores, "
+                + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB max heap");
+        f.put("methods", Integer.toString(installed().size()));
+        return new Summary("Modelkit " + self.getVersion(), f);
+    }
+
+    private List<Installed> installed() {
+        Collection<ServiceReference<Method>> refs;
+        try {
+            refs = context.getServiceReferences(Method.class, null);
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        List<Installed> out = new ArrayList<>();
+        for (ServiceReference<Method> ref : refs) {
+            Method m = context.getService(ref);
+            if (m == null) {
+                continue; // unregistered meanwhile, or its component failed to activate
+            }
+            try {
+                out.add(new Installed(m.descriptor(), ref));
+            } finally {
+                context.ungetService(ref);
+            }
+        }
+        out.sort(Comparator.comparing(i -> i.descriptor().name()));
+        return out;
+    }
+
+    private static String interfaces(ServiceReference<?> ref) {
+        String[] classes = (String[]) ref.getProperty(Constants.OBJECTCLASS);
+        return Arrays.stream(classes).filter(c -> !c.equals(Method.class.getName()))
+                .map(c -> c.substring(c.lastIndexOf('.') + 1)).collect(Collectors.joining(", "));
+    }
+
+    private static String backend(Installed m) {
+        Object b = m.ref().getProperty(BACKEND_PROPERTY);
+        if (b != null) {
+            return b.toString();
+        }
+        return m.descriptor().needs().isEmpty() ? "pure Java" : "-";
+    }
+
+    private static String format(Object v) {
+        if (v instanceof Object[] a) {
+            return Arrays.toString(a);
+        }
+        return String.valueOf(v);
+    }
+}

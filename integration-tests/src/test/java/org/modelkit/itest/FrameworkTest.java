@@ -1,0 +1,57 @@
+package org.modelkit.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Version;
+import org.osgi.framework.wiring.BundleCapability;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.junit5.context.BundleContextExtension;
+
+@ExtendWith(BundleContextExtension.class)
+class FrameworkTest {
+    @InjectBundleContext
+    BundleContext context;
+
+    @Test
+    void everyBundleResolvesAndIsActive() {
+        List<String> notActive = Arrays.stream(context.getBundles())
+                .filter(b -> (b.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) == 0)
+                .filter(b -> b.getState() != Bundle.ACTIVE)
+                .map(b -> b.getSymbolicName() + " (state " + b.getState() + ")").toList();
+        assertEquals(List.of(), notActive, "bundles not ACTIVE");
+        for (String bsn : List.of("org.modelkit.api", "org.modelkit.io", "org.modelkit.shell")) {
+            assertTrue(Arrays.stream(context.getBundles()).anyMatch(b -> bsn.equals(b.getSymbolicName())), bsn + " installed");
+        }
+    }
+
+    @Test
+    void apiExportsEveryMethodPackageWithAVersion() {
+        Bundle api = Arrays.stream(context.getBundles()).filter(b -> "org.modelkit.api".equals(b.getSymbolicName()))
+                .findFirst().orElseThrow();
+        Map<String, Version> exports = new TreeMap<>();
+        for (BundleCapability c : api.adapt(BundleWiring.class).getCapabilities("osgi.wiring.package")) {
+            exports.put((String) c.getAttributes().get("osgi.wiring.package"), (Version) c.getAttributes().get("version"));
+        }
+        for (String p : List.of("data", "progress", "method", "model", "forget", "information", "trainingtime",
+                "congruent", "embed", "segment", "perturb", "translate")) {
+            Version v = exports.get("org.modelkit.api." + p);
+            assertNotNull(v, "org.modelkit.api." + p + " exported; exports are " + exports.keySet());
+            assertEquals(new Version(1, 0, 0), v, "version of org.modelkit.api." + p);
+        }
+        assertTrue(exports.keySet().stream().noneMatch(p -> p.contains(".internal")),
+                exports.keySet().stream().collect(Collectors.joining(", ")));
+    }
+}
