@@ -88,7 +88,8 @@ class ShellCommandsTest {
         try {
             TextTable with = (TextTable) session.execute("modelkit:methods");
             assertEquals(List.of("hand-made", "", "integration-tests-tests [" + context.getBundle().getBundleId() + "]",
-                    "2.0.0", "onnx-cpu"), with.rows().get(0));
+                    "2.0.0", "onnx-cpu"), with.rows().stream().filter(r -> r.get(0).equals("hand-made")).findFirst()
+                    .orElseThrow());
         } finally {
             reg.unregister();
         }
@@ -105,7 +106,8 @@ class ShellCommandsTest {
         assertEquals("Embedder", s.fields().get("interfaces"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> session.execute("modelkit:info nosuch"));
-        assertEquals("no method named 'nosuch' is installed; installed: test-degree", e.getMessage());
+        assertTrue(e.getMessage().startsWith("no method named 'nosuch' is installed; installed: "), e.getMessage());
+        assertTrue(e.getMessage().contains("test-degree"), e.getMessage());
     }
 
     @Test

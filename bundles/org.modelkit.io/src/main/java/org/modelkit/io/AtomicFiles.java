@@ -45,6 +45,7 @@ public final class AtomicFiles {
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
         boolean done = false;
         try {
+            keepOrOpenPermissions(tmp, abs);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
                     OutputStream raw = java.nio.channels.Channels.newOutputStream(ch);
                     OutputStream out = new BufferedOutputStream(raw, 1 << 16)) {
@@ -62,6 +63,21 @@ public final class AtomicFiles {
             if (!done) {
                 Files.deleteIfExists(tmp);
             }
+        }
+    }
+
+    /**
+     * A temporary file is created owner-only; give the result the target's permissions if it exists,
+     * else those of an ordinary new file (rw-r--r--), where the file system has POSIX permissions.
+     */
+    private static void keepOrOpenPermissions(Path tmp, Path target) throws IOException {
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.exists(target)
+                    ? Files.getPosixFilePermissions(target)
+                    : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+            Files.setPosixFilePermissions(tmp, perms);
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the default permissions apply
         }
     }
 

@@ -41,6 +41,16 @@ class JsonAndAtomicTest {
     }
 
     @Test
+    void writtenFilesGetOrdinaryPermissionsOrKeepTheTargetsOwn() throws IOException {
+        Path p = tmp.resolve("new.txt");
+        AtomicFiles.writeString(p, "x");
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
+        AtomicFiles.writeString(p, "y");
+        assertEquals("rw-rw----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+    }
+
+    @Test
     void failedWriteLeavesThePreviousFileAndNoTemporary() throws IOException {
         Path p = tmp.resolve("keep.txt");
         AtomicFiles.writeString(p, "old");

@@ -12,7 +12,9 @@ public interface Embedder extends Method {
      * @param graph      the graph; an embedder that cannot treat self-loops, parallel edges,
      *                   directed or disconnected graphs says in its documentation what it does with
      *                   them, or throws
-     * @param dimensions the number of coordinates per node, at least 1 and at most the node count
+     * @param dimensions the number of coordinates per node, at least 1; an embedder states its upper
+     *                   bound (spectral coordinates: at most the node count - 1; signatures sampled at
+     *                   energies: independent of the node count)
      * @param progress   receives progress and may cancel
      * @return the embedding
      * @throws IllegalArgumentException if the graph is empty, dimensions is out of range, or the

@@ -18,6 +18,8 @@ import org.modelkit.api.progress.Progress;
  * signatures.
  */
 final class Pipelines {
+    /** Most energy samples a wave-kernel signature may have (its dimension does not depend on the node count). */
+    static final int MAX_ENERGIES = 4096;
 
     /**
      * How the embedders compute; from the component configuration.
@@ -70,7 +72,7 @@ final class Pipelines {
     static Embedding betweennessSpectral(Graph graph, int dims, Settings s, Progress p) {
         long t0 = System.nanoTime();
         SimpleGraph g = SimpleGraph.of(graph);
-        checkDims(dims, g.n, g.n);
+        checkDims(dims, MAX_ENERGIES, g.n);
         Map<String, Double> diag = new LinkedHashMap<>();
         EdgeBetweenness.Result b = betweenness(g, s, p, diag);
         long t1 = System.nanoTime();
@@ -311,7 +313,7 @@ final class Pipelines {
     static Embedding waveKernel(Graph graph, int dims, Settings s, Progress p) {
         long t0 = System.nanoTime();
         SimpleGraph g = SimpleGraph.of(graph);
-        checkDims(dims, g.n, g.n);
+        checkDims(dims, MAX_ENERGIES, g.n);
         Map<String, Double> diag = new LinkedHashMap<>();
         int k = g.n <= s.denseLimit() ? g.n : Math.min(s.eigenpairs(), g.n - 1);
         Eigen e = smallestOfLaplacian(SparseSym.adjacency(g, g.weight).normalizedLaplacian(), k, s, p, diag);

@@ -1,0 +1,194 @@
+package org.modelkit.embedder.betweenness.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.modelkit.api.data.Graph;
+import org.modelkit.api.data.Tensor;
+import org.modelkit.api.embed.Embedder;
+import org.modelkit.api.embed.Embedding;
+import org.modelkit.api.method.Method;
+import org.modelkit.io.Csv;
+import org.modelkit.io.EdgeList;
+import org.modelkit.io.Gml;
+import org.modelkit.io.GraphTool;
+import org.modelkit.io.Images;
+import org.modelkit.shell.format.ConsoleProgress;
+import org.modelkit.shell.format.Summary;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * {@code modelkit:embed GRAPH OUT}: reads a graph (GML, graph-tool, or an edge list), embeds it with
+ * any installed {@link Embedder} chosen by name, and writes the node vectors as CSV, a scatter plot
+ * as PNG beside it, and optionally the edge vectors. Nothing is written if the embedding fails.
+ */
+@Component(service = EmbedCommand.class, property = {"osgi.command.scope=modelkit", "osgi.command.function=embed"})
+public class EmbedCommand {
+    private final BundleContext context;
+
+    /**
+     * @param context to look embedders up by name
+     */
+    @Activate
+    public EmbedCommand(BundleContext context) {
+        this.context = context;
+    }
+
+    /**
+     * @return the one-line summary and what was written
+     */
+    @Descriptor("embed the nodes of a graph; writes OUT (CSV: node, name, label, coordinates) and a PNG scatter beside it")
+    public Summary embed(
+            @Descriptor("embedder: betweenness-spectral, laplacian-eigenmaps, wks, or any installed Embedder's name")
+            @Parameter(names = {"-m", "--method"}, absentValue = "betweenness-spectral") String method,
+            @Descriptor("coordinates per node")
+            @Parameter(names = {"-d", "--dimensions"}, absentValue = "16") int dimensions,
+            @Descriptor("node labels for an edge list: a file of 'node label' lines")
+            @Parameter(names = {"-l", "--labels"}, absentValue = "") String labels,
+            @Descriptor("node attribute (GML) or vertex property (.gt) holding labels, e.g. value")
+            @Parameter(names = {"-p", "--label-property"}, absentValue = "") String labelProperty,
+            @Descriptor("edge property holding weights (.gt)")
+            @Parameter(names = {"-w", "--weights"}, absentValue = "") String weights,
+            @Descriptor("read an edge list as directed (embedders symmetrise it)")
+            @Parameter(names = {"--directed"}, absentValue = "false", presentValue = "true") boolean directed,
+            @Descriptor("also write the edge vectors to OUT with -edges before .csv")
+            @Parameter(names = {"-e", "--edges"}, absentValue = "false", presentValue = "true") boolean edges,
+            @Descriptor("picture: pca (two principal components) or first (the first two coordinates)")
+            @Parameter(names = {"--plot"}, absentValue = "pca") String plot,
+            @Descriptor("the graph: .gml, .gt, .gt.gz, or an edge list (u v [weight] per line)") String graph,
+            @Descriptor("the CSV file to write; the PNG goes beside it") String out) throws IOException {
+        if (!plot.equals("pca") && !plot.equals("first")) {
+            throw new IllegalArgumentException("--plot " + plot + ": use pca or first");
+        }
+        if (!out.toLowerCase(Locale.ROOT).endsWith(".csv")) {
+            throw new IllegalArgumentException("OUT '" + out + "' must be a .csv file");
+        }
+        Path in = Path.of(graph);
+        Path csv = Path.of(out);
+        if (Files.isDirectory(csv)) {
+            throw new IllegalArgumentException("OUT '" + out + "' is a directory");
+        }
+        Graph g = read(in, labels, labelProperty, weights, directed);
+        ServiceReference<Embedder> ref = find(method);
+        Embedder embedder = context.getService(ref);
+        if (embedder == null) {
+            throw new IllegalStateException("embedder '" + method + "' went away");
+        }
+        ConsoleProgress progress = new ConsoleProgress(System.out, 250);
+        long t0 = System.nanoTime();
+        Embedding e;
+        try {
+            e = embedder.embed(g, dimensions, progress);
+        } finally {
+            progress.finish();
+            context.ungetService(ref);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+
+        Tensor x = e.nodes();
+        int d = x.dim(1);
+        List<String> header = new ArrayList<>(List.of("node", "name", "label"));
+        for (int j = 0; j < d; j++) {
+            header.add("x" + j);
+        }
+        List<List<?>> rows = new ArrayList<>();
+        int[] lab = g.labels();
+        for (int v = 0; v < x.dim(0); v++) {
+            List<Object> row = new ArrayList<>(List.of(v, g.names() == null ? Integer.toString(v) : g.names().get(v),
+                    lab == null ? "" : Integer.toString(lab[v])));
+            for (float f : x.row(v)) {
+                row.add(f);
+            }
+            rows.add(row);
+        }
+        Path png = Path.of(out.substring(0, out.length() - 4) + ".png");
+        String title = in.getFileName() + ": " + method + ", " + g.nodeCount() + " nodes, d = " + d;
+        String axes = plot.equals("pca") ? "principal components 1 and 2 of the node vectors" : "coordinates x0 and x1";
+        var image = ScatterPlot.render(ScatterPlot.project(x, plot.equals("pca")), g.edges(), lab, title, axes);
+        Csv.writeRows(csv, header, rows);
+        Images.writePng(png, image);
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("node vectors", out);
+        f.put("picture", png.toString());
+        if (edges && e.edges() != null) {
+            Path ecsv = Path.of(out.substring(0, out.length() - 4) + "-edges.csv");
+            List<List<?>> erows = new ArrayList<>();
+            int[][] pairs = g.edges();
+            for (int k = 0; k < pairs.length; k++) {
+                List<Object> row = new ArrayList<>(List.of(pairs[k][0], pairs[k][1]));
+                for (float v : e.edges().row(k)) {
+                    row.add(v);
+                }
+                erows.add(row);
+            }
+            List<String> eh = new ArrayList<>(List.of("source", "target"));
+            for (int j = 0; j < e.edges().dim(1); j++) {
+                eh.add("y" + j);
+            }
+            Csv.writeRows(ecsv, eh, erows);
+            f.put("edge vectors", ecsv.toString());
+        }
+        new java.util.TreeMap<>(e.diagnostics()).forEach((k, v) -> f.put(k, format(v)));
+        String cond = e.diagnostics().containsKey("conditioning")
+                ? String.format(Locale.ROOT, ", conditioning min|1-mu*lambda| = %.3g", e.diagnostics().get("conditioning")) : "";
+        String headline = String.format(Locale.ROOT, "%s: %d nodes, %d edges, %s d=%d in %.2f s%s", in.getFileName(),
+                g.nodeCount(), g.edgeCount(), method, d, seconds, cond);
+        return new Summary(headline, f);
+    }
+
+    private static String format(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.4g", v);
+    }
+
+    static Graph read(Path in, String labels, String labelProperty, String weights, boolean directed) throws IOException {
+        String name = in.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".gt") || name.endsWith(".gt.gz")) {
+            return GraphTool.read(in, blank(labelProperty), blank(weights)).graph();
+        }
+        if (!weights.isEmpty()) {
+            throw new IllegalArgumentException("--weights names a property of a .gt file; edge lists carry weights in a"
+                    + " third column and GML in 'weight' or 'value'");
+        }
+        if (name.endsWith(".gml") || name.endsWith(".gml.gz")) {
+            return Gml.read(in, blank(labelProperty));
+        }
+        if (!labelProperty.isEmpty()) {
+            throw new IllegalArgumentException("--label-property is for .gml and .gt files; give an edge list's labels"
+                    + " with --labels FILE");
+        }
+        Graph g = EdgeList.read(in, directed);
+        return labels.isEmpty() ? g : EdgeList.withLabels(g, Path.of(labels));
+    }
+
+    private static String blank(String s) {
+        return s.isEmpty() ? null : s;
+    }
+
+    private ServiceReference<Embedder> find(String method) {
+        try {
+            Collection<ServiceReference<Embedder>> refs = context.getServiceReferences(Embedder.class,
+                    "(" + Method.NAME_PROPERTY + "=" + method.replaceAll("[()*\\\\]", "") + ")");
+            if (!refs.isEmpty()) {
+                return refs.iterator().next();
+            }
+            String installed = context.getServiceReferences(Embedder.class, null).stream()
+                    .map(r -> String.valueOf(r.getProperty(Method.NAME_PROPERTY))).sorted().collect(Collectors.joining(", "));
+            throw new IllegalArgumentException("no embedder named '" + method + "' is installed; installed: " + installed);
+        } catch (InvalidSyntaxException ex) {
+            throw new IllegalArgumentException("method name '" + method + "' is not valid");
+        }
+    }
+}
