@@ -11,7 +11,8 @@ import org.modelkit.api.progress.Progress;
  *
  * <p>Written here because no maintained pure-Java library offers a sparse symmetric eigensolver:
  * EJML and Commons Math are dense only, and the Java ARPACK bindings need native code. The basis
- * holds {@code m} vectors; every new vector is orthogonalised twice against all of them (so the
+ * holds {@code m} vectors; every new vector is orthogonalised against all of them (a second time
+ * when the first pass cancelled most of it) (so the
  * projected matrix {@code T = VᵀAV} is formed from the projection coefficients and stays exact after
  * restarts); when the basis is full, the wanted Ritz vectors are kept and the residual direction
  * continues the basis. It stops when every wanted Ritz pair has residual {@code ||Ax - θx||} at most
@@ -47,7 +48,7 @@ final class Lanczos {
         if (k < 1 || k > n) {
             throw new IllegalArgumentException("k = " + k + " eigenpairs requested of an operator of size " + n);
         }
-        int m = Math.min(n, Math.max(2 * k + 16, k + 32));
+        int m = Math.min(n, Math.max(3 * k, k + 64));
         if (m >= n || n <= 64) {
             return viaDense(a, n, k, which);
         }
@@ -65,12 +66,23 @@ final class Lanczos {
             for (int j = start; j < m; j++) {
                 a.apply(v[j], w);
                 matvecs++;
+                // classical Gram-Schmidt against the whole basis, repeated only when it cancelled most of
+                // w (Daniel-Gragg-Kaufman-Stewart: "twice is enough")
+                double before = Math.sqrt(dot(w, w));
                 for (int pass = 0; pass < 2; pass++) {
+                    double[] c = new double[j + 1];
                     for (int i = 0; i <= j; i++) {
-                        double c = dot(v[i], w);
-                        axpy(-c, v[i], w);
-                        t[i][j] += c;
+                        c[i] = dot(v[i], w);
                     }
+                    for (int i = 0; i <= j; i++) {
+                        axpy(-c[i], v[i], w);
+                        t[i][j] += c[i];
+                    }
+                    double after = Math.sqrt(dot(w, w));
+                    if (after > 0.7 * before) {
+                        break;
+                    }
+                    before = after;
                 }
                 for (int i = 0; i < j; i++) {
                     t[j][i] = t[i][j];
@@ -96,7 +108,7 @@ final class Lanczos {
             progress.checkCancelled();
             boolean converged = maxRes <= tol * Math.max(scale, 1e-300);
             // keep the wanted Ritz vectors plus a few neighbours (a thicker restart converges faster)
-            int keep = converged ? wanted.length : Math.min(m - 2, wanted.length + Math.max(2, (m - wanted.length) / 3));
+            int keep = converged ? wanted.length : Math.min(m - 2, wanted.length + Math.max(2, (m - wanted.length) / 2));
             int[] kept = converged ? wanted : pick(ritz.values(), keep, which);
             double[][] x = new double[kept.length][];
             for (int c = 0; c < kept.length; c++) {
@@ -197,11 +209,23 @@ final class Lanczos {
     }
 
     static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
+        // four independent sums let the CPU overlap the multiply-adds
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int n = a.length;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += a[i] * b[i];
+            s1 += a[i + 1] * b[i + 1];
+            s2 += a[i + 2] * b[i + 2];
+            s3 += a[i + 3] * b[i + 3];
         }
-        return s;
+        for (; i < n; i++) {
+            s0 += a[i] * b[i];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     static void axpy(double alpha, double[] x, double[] y) {
