@@ -1,0 +1,58 @@
+package org.modelkit.compute.api;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Set;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * One engine on one device, as an OSGi service. Providers register it with the service properties
+ * {@link #ID}, {@link #ENGINE}, {@link #DEVICE} (the device actually used) and {@link #CAPABILITIES}
+ * (a String+ of {@link Capability#property()} values). A call that started on a backend finishes on it
+ * even if a method component is rebound to another one meanwhile.
+ */
+@ProviderType
+public interface ComputeBackend {
+    /** Service property: the backend's id, for example "pytorch-cpu" or "onnx-cpu". */
+    String ID = "modelkit.backend.id";
+    /** Service property: the engine, "PyTorch" or "OnnxRuntime". */
+    String ENGINE = "modelkit.backend.engine";
+    /** Service property: the device used, for example "cpu" or "gpu:0". */
+    String DEVICE = "modelkit.backend.device";
+    /** Service property: the capabilities, lower-case, for example {"inference", "autograd"}. */
+    String CAPABILITIES = "capabilities";
+
+    /** @return the id, unique among the registered backends */
+    String id();
+
+    /** @return "PyTorch" or "OnnxRuntime" */
+    String engine();
+
+    /** @return what the backend can do */
+    Set<Capability> capabilities();
+
+    /** @return whether it can compute now, on which device, and why not */
+    BackendStatus status();
+
+    /**
+     * A new DJL NDManager on this backend's device, for work that stays on the device every step (an
+     * EMA update, a Jacobian-vector product). The caller closes it.
+     *
+     * @return the manager
+     * @throws IllegalStateException if the backend is unavailable or has no {@link Capability#AUTOGRAD}
+     */
+    NDManager newManager();
+
+    /**
+     * Loads a model file for inference on this backend.
+     *
+     * @param file   the model file
+     * @param format its format; a backend supports a subset and says which in its documentation
+     * @return the loaded model; the caller closes it
+     * @throws IllegalArgumentException if this backend does not load the format
+     * @throws IOException              if the file cannot be read or is not a valid model (named)
+     * @throws IllegalStateException    if the backend is unavailable
+     */
+    LoadedModel load(Path file, ModelFormat format) throws IOException;
+}
