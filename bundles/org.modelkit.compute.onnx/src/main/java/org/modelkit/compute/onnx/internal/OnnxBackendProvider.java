@@ -1,0 +1,83 @@
+package org.modelkit.compute.onnx.internal;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtProvider;
+import java.util.Dictionary;
+import java.util.EnumSet;
+import java.util.Hashtable;
+import java.util.logging.Logger;
+import org.modelkit.compute.api.BackendStatus;
+import org.modelkit.compute.api.Capability;
+import org.modelkit.compute.api.ComputeBackend;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * One factory configuration, one backend. The component registers the {@link ComputeBackend} itself,
+ * because its published device and status depend on what it finds (a configured CUDA device that ONNX
+ * Runtime cannot use makes it unavailable, or fall back to the CPU, as the policy says). A changed
+ * configuration re-registers the backend; method components rebind through their dynamic references.
+ */
+@Component(configurationPid = "org.modelkit.compute.onnx", configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {}, immediate = true)
+@Designate(ocd = OnnxBackendConfig.class, factory = true)
+public class OnnxBackendProvider {
+    private static final Logger LOG = Logger.getLogger(OnnxBackendProvider.class.getName());
+    private final ServiceRegistration<ComputeBackend> registration;
+    private final OnnxBackend backend;
+
+    /**
+     * @param context to register the backend
+     * @param config  the backend's configuration
+     */
+    @Activate
+    public OnnxBackendProvider(BundleContext context, OnnxBackendConfig config) {
+        String provider = config.execution_provider();
+        if (!provider.equals("cpu") && !provider.equals("cuda")) {
+            throw new IllegalArgumentException("execution.provider '" + provider + "' must be cpu or cuda");
+        }
+        if (!config.fallback().equals("fail") && !config.fallback().equals("cpu")) {
+            throw new IllegalArgumentException("fallback '" + config.fallback() + "' must be fail or cpu");
+        }
+        OnnxBackend.optimization(config.optimization()); // validates
+        BackendStatus status;
+        boolean cuda = false;
+        if (provider.equals("cuda")) {
+            EnumSet<OrtProvider> available = OrtEnvironment.getAvailableProviders();
+            String device = "gpu:" + config.gpu();
+            if (available.contains(OrtProvider.CUDA)) {
+                status = BackendStatus.running(device);
+                cuda = true;
+            } else {
+                String reason = "this ONNX Runtime has no CUDA execution provider (available: " + available + ")";
+                status = config.fallback().equals("cpu") ? BackendStatus.fellBack("cpu", reason)
+                        : BackendStatus.unavailable(device, reason);
+                LOG.warning(config.backend_id() + ": " + status);
+            }
+        } else {
+            status = BackendStatus.running("cpu");
+        }
+        EnumSet<Capability> caps = cuda ? EnumSet.of(Capability.INFERENCE, Capability.GPU) : EnumSet.of(Capability.INFERENCE);
+        backend = new OnnxBackend(config.backend_id(), status, caps, cuda ? config.gpu() : -1, config.threads(),
+                config.optimization());
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(ComputeBackend.ID, backend.id());
+        props.put(ComputeBackend.ENGINE, backend.engine());
+        props.put(ComputeBackend.DEVICE, status.device());
+        props.put(ComputeBackend.CAPABILITIES, caps.stream().map(Capability::property).toArray(String[]::new));
+        props.put("modelkit.backend.available", status.available());
+        props.put("modelkit.backend.status", status.toString());
+        registration = context.registerService(ComputeBackend.class, backend, props);
+    }
+
+    @Deactivate
+    void deactivate() {
+        registration.unregister();
+        backend.closeModels();
+    }
+}

@@ -1,0 +1,87 @@
+package org.modelkit.compute.pytorch.internal;
+
+import ai.djl.Device;
+import java.util.Dictionary;
+import java.util.EnumSet;
+import java.util.Hashtable;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.modelkit.compute.api.BackendStatus;
+import org.modelkit.compute.api.Capability;
+import org.modelkit.compute.api.ComputeBackend;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * One factory configuration, one backend, registered by the component itself so that its published
+ * device and status say what it found: a configured GPU that PyTorch cannot see makes it unavailable,
+ * or fall back to the CPU, as the policy says, with the reason.
+ */
+@Component(configurationPid = "org.modelkit.compute.pytorch", configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {}, immediate = true)
+@Designate(ocd = PyTorchBackendConfig.class, factory = true)
+public class PyTorchBackendProvider {
+    private static final Logger LOG = Logger.getLogger(PyTorchBackendProvider.class.getName());
+    private static final Pattern GPU = Pattern.compile("gpu:(\\d{1,3})");
+    private final ServiceRegistration<ComputeBackend> registration;
+
+    /**
+     * @param context to register the backend
+     * @param engine  the initialised PyTorch engine
+     * @param config  the backend's configuration
+     */
+    @Activate
+    public PyTorchBackendProvider(BundleContext context, @Reference PyTorchEngine engine, PyTorchBackendConfig config) {
+        if (!config.fallback().equals("fail") && !config.fallback().equals("cpu")) {
+            throw new IllegalArgumentException("fallback '" + config.fallback() + "' must be fail or cpu");
+        }
+        String configured = config.device();
+        Matcher gpu = GPU.matcher(configured);
+        BackendStatus status;
+        Device device;
+        if (configured.equals("cpu")) {
+            status = BackendStatus.running("cpu");
+            device = Device.cpu();
+        } else if (gpu.matches()) {
+            int n = Integer.parseInt(gpu.group(1));
+            int visible = engine.engine().getGpuCount();
+            if (n < visible) {
+                status = BackendStatus.running(configured);
+                device = Device.gpu(n);
+            } else {
+                String reason = "PyTorch sees " + visible + " GPU(s), so " + configured + " cannot be used";
+                boolean cpu = config.fallback().equals("cpu");
+                status = cpu ? BackendStatus.fellBack("cpu", reason) : BackendStatus.unavailable(configured, reason);
+                device = cpu ? Device.cpu() : null;
+                LOG.warning(config.backend_id() + ": " + status);
+            }
+        } else {
+            throw new IllegalArgumentException("device '" + configured + "' must be cpu or gpu:N");
+        }
+        EnumSet<Capability> caps = EnumSet.of(Capability.INFERENCE, Capability.AUTOGRAD);
+        if (device != null && device.isGpu()) {
+            caps.add(Capability.GPU);
+        }
+        PyTorchBackend backend = new PyTorchBackend(config.backend_id(), engine, device, status, caps);
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(ComputeBackend.ID, backend.id());
+        props.put(ComputeBackend.ENGINE, backend.engine());
+        props.put(ComputeBackend.DEVICE, status.device());
+        props.put(ComputeBackend.CAPABILITIES, caps.stream().map(Capability::property).toArray(String[]::new));
+        props.put("modelkit.backend.available", status.available());
+        props.put("modelkit.backend.status", status.toString());
+        registration = context.registerService(ComputeBackend.class, backend, props);
+    }
+
+    @Deactivate
+    void deactivate() {
+        registration.unregister();
+    }
+}

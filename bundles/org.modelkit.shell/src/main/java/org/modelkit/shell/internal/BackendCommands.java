@@ -1,0 +1,186 @@
+package org.modelkit.shell.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.felix.service.command.Descriptor;
+import org.modelkit.shell.format.Summary;
+import org.modelkit.shell.format.TextTable;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.component.runtime.dto.ReferenceDTO;
+import org.osgi.service.component.runtime.dto.SatisfiedReferenceDTO;
+
+/**
+ * {@code modelkit:backends} and {@code modelkit:backend use ID [METHOD]}. Backends are found by their
+ * service properties alone, so the shell does not depend on the compute API (nor on DJL); which
+ * method uses which backend comes from Declarative Services' runtime view. A backend is chosen by
+ * setting the method component's {@code backend.target} through ConfigAdmin, the same property a
+ * {@code .cfg} file in FileInstall's folder sets, and the configuration is saved to that folder so
+ * the choice survives a restart.
+ */
+@Component(service = BackendCommands.class, property = {
+    "osgi.command.scope=modelkit",
+    "osgi.command.function=backends",
+    "osgi.command.function=backend"
+})
+public class BackendCommands {
+    static final String BACKEND_INTERFACE = "org.modelkit.compute.api.ComputeBackend";
+    static final String ID = "modelkit.backend.id";
+    static final String REFERENCE = "backend";
+
+    private final BundleContext context;
+    private final ConfigurationAdmin configAdmin;
+    private final ServiceComponentRuntime scr;
+
+    /**
+     * @param context     to look backends up
+     * @param configAdmin to set method components' backend targets
+     * @param scr         to see which component uses which backend
+     */
+    @Activate
+    public BackendCommands(BundleContext context, @Reference ConfigurationAdmin configAdmin,
+            @Reference ServiceComponentRuntime scr) {
+        this.context = context;
+        this.configAdmin = configAdmin;
+        this.scr = scr;
+    }
+
+    /** A method component that references a backend. */
+    record User(String name, ComponentDescriptionDTO description, List<Long> boundServices) {
+    }
+
+    /**
+     * @return the registered backends
+     */
+    @Descriptor("list the compute backends: id, engine, device, capabilities, status, and the methods that use each")
+    public TextTable backends() {
+        List<User> users = users();
+        List<List<String>> rows = new ArrayList<>();
+        for (ServiceReference<?> ref : backendRefs()) {
+            long sid = (Long) ref.getProperty(Constants.SERVICE_ID);
+            String usedBy = users.stream().filter(u -> u.boundServices().contains(sid)).map(User::name).sorted()
+                    .collect(Collectors.joining(", "));
+            rows.add(List.of(str(ref.getProperty(ID)), str(ref.getProperty("modelkit.backend.engine")),
+                    str(ref.getProperty("modelkit.backend.device")), str(ref.getProperty("capabilities")),
+                    str(ref.getProperty("modelkit.backend.status")), usedBy.isEmpty() ? "-" : usedBy));
+        }
+        return new TextTable(List.of("ID", "ENGINE", "DEVICE", "CAPABILITIES", "STATUS", "USED BY"), rows);
+    }
+
+    /**
+     * @param action "use"
+     * @param id     the backend's id
+     * @return what was changed
+     */
+    @Descriptor("choose the backend of every method that uses one")
+    public Summary backend(@Descriptor("use") String action, @Descriptor("the backend's id") String id)
+            throws IOException {
+        return backend(action, id, null);
+    }
+
+    /**
+     * @param action "use"
+     * @param id     the backend's id
+     * @param method the method's name, or null for all
+     * @return what was changed
+     */
+    @Descriptor("choose the backend of one method")
+    public Summary backend(@Descriptor("use") String action, @Descriptor("the backend's id") String id,
+            @Descriptor("the method's name, as modelkit:backends shows it") String method) throws IOException {
+        if (!"use".equals(action)) {
+            throw new IllegalArgumentException("unknown action '" + action + "': use 'modelkit:backend use ID [METHOD]'");
+        }
+        List<String> ids = backendRefs().stream().map(r -> str(r.getProperty(ID))).sorted().toList();
+        if (!ids.contains(id)) {
+            throw new IllegalArgumentException("no backend '" + id + "' is registered; backends: "
+                    + (ids.isEmpty() ? "none" : String.join(", ", ids)));
+        }
+        List<User> users = users();
+        List<User> chosen = method == null ? users : users.stream().filter(u -> u.name().equals(method)).toList();
+        if (chosen.isEmpty()) {
+            throw new IllegalArgumentException(method == null ? "no method uses a backend"
+                    : "no method '" + method + "' uses a backend; methods with backends: "
+                    + users.stream().map(User::name).sorted().collect(Collectors.joining(", ")));
+        }
+        String target = "(" + ID + "=" + id + ")";
+        Map<String, String> changed = new LinkedHashMap<>();
+        for (User u : chosen) {
+            String pid = u.description().configurationPid[0];
+            Configuration c = configAdmin.getConfiguration(pid, "?");
+            Dictionary<String, Object> props = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
+            props.put(REFERENCE + ".target", target);
+            String dir = context.getProperty("felix.fileinstall.dir");
+            if (dir != null && props.get("felix.fileinstall.filename") == null) {
+                // FileInstall saves a configuration that names its file back to that file: it survives restarts
+                props.put("felix.fileinstall.filename", Path.of(dir, pid + ".cfg").toUri().toString());
+            }
+            c.update(props);
+            changed.put(u.name(), pid);
+        }
+        return new Summary("backend " + id + " for " + String.join(", ", changed.keySet()), changed);
+    }
+
+    private List<ServiceReference<?>> backendRefs() {
+        try {
+            ServiceReference<?>[] refs = context.getServiceReferences(BACKEND_INTERFACE, null);
+            List<ServiceReference<?>> list = refs == null ? new ArrayList<>() : new ArrayList<>(Arrays.asList(refs));
+            list.sort((a, b) -> str(a.getProperty(ID)).compareTo(str(b.getProperty(ID))));
+            return list;
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Components with a reference named "backend" to ComputeBackend, named by modelkit.method or their name. */
+    private List<User> users() {
+        List<User> out = new ArrayList<>();
+        for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+            boolean uses = false;
+            for (ReferenceDTO r : d.references) {
+                uses |= REFERENCE.equals(r.name) && BACKEND_INTERFACE.equals(r.interfaceName);
+            }
+            if (!uses) {
+                continue;
+            }
+            Object m = d.properties.get("modelkit.method");
+            String name = m != null ? m.toString() : d.name;
+            List<Long> bound = new ArrayList<>();
+            for (ComponentConfigurationDTO cc : scr.getComponentConfigurationDTOs(d)) {
+                for (SatisfiedReferenceDTO s : cc.satisfiedReferences) {
+                    if (REFERENCE.equals(s.name)) {
+                        Arrays.stream(s.boundServices).forEach(sr -> bound.add(sr.id));
+                    }
+                }
+            }
+            out.add(new User(name, d, bound));
+        }
+        return out;
+    }
+
+    private static String str(Object v) {
+        if (v instanceof String[] a) {
+            return String.join(",", new TreeMap<String, Boolean>(Arrays.stream(a)
+                    .collect(Collectors.toMap(s -> s, s -> true))).keySet());
+        }
+        return String.valueOf(v);
+    }
+}

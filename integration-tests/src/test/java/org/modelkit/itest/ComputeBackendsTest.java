@@ -1,0 +1,234 @@
+package org.modelkit.itest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.modelkit.compute.api.ComputeBackend;
+import org.modelkit.shell.format.TextTable;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.junit5.context.BundleContextExtension;
+import org.osgi.test.junit5.service.ServiceExtension;
+
+@ExtendWith(BundleContextExtension.class)
+@ExtendWith(ServiceExtension.class)
+class ComputeBackendsTest {
+    @InjectBundleContext
+    BundleContext context;
+
+    @InjectService(timeout = 5000)
+    ConfigurationAdmin configAdmin;
+
+    @InjectService(timeout = 5000)
+    CommandProcessor processor;
+
+    /** Looked up after the backends exist: its backend reference is mandatory. */
+    SwapProbe probe;
+
+    final List<Configuration> created = new ArrayList<>();
+    CommandSession session;
+
+    private void backend(String factoryPid, String name, Map<String, Object> values) throws Exception {
+        Configuration c = configAdmin.getFactoryConfiguration(factoryPid, name, "?");
+        c.update(new Hashtable<>(values));
+        created.add(c);
+    }
+
+    private ServiceReference<ComputeBackend> await(String id) throws Exception {
+        AtomicReference<ServiceReference<ComputeBackend>> found = new AtomicReference<>();
+        Await.until("backend " + id, () -> {
+            try {
+                var refs = context.getServiceReferences(ComputeBackend.class, "(" + ComputeBackend.ID + "=" + id + ")");
+                refs.stream().findFirst().ifPresent(found::set);
+                return found.get() != null;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return found.get();
+    }
+
+    @BeforeEach
+    void backends() throws Exception {
+        backend("org.modelkit.compute.pytorch", "cpu", Map.of("backend.id", "pytorch-cpu", "device", "cpu"));
+        backend("org.modelkit.compute.onnx", "cpu", Map.of("backend.id", "onnx-cpu", "execution.provider", "cpu"));
+        await("pytorch-cpu");
+        await("onnx-cpu");
+        AtomicReference<SwapProbe> p = new AtomicReference<>();
+        Await.until("the test-swap method", () -> {
+            ServiceReference<SwapProbe> r = context.getServiceReference(SwapProbe.class);
+            if (r != null) {
+                p.set(context.getService(r));
+            }
+            return p.get() != null;
+        });
+        probe = p.get();
+        PrintStream ps = new PrintStream(new ByteArrayOutputStream(), true);
+        session = processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        session.close();
+        for (Configuration c : created) {
+            c.delete();
+        }
+        Configuration p = configAdmin.getConfiguration(SwapProbe.PID, "?");
+        if (p.getProperties() != null) {
+            p.delete();
+        }
+    }
+
+    @Test
+    void bothBackendsAppearWithTheirProperties() throws Exception {
+        ServiceReference<ComputeBackend> pt = await("pytorch-cpu");
+        assertEquals("PyTorch", pt.getProperty(ComputeBackend.ENGINE));
+        assertEquals("cpu", pt.getProperty(ComputeBackend.DEVICE));
+        assertEquals(Set.of("inference", "autograd"), Set.of((String[]) pt.getProperty(ComputeBackend.CAPABILITIES)));
+        ServiceReference<ComputeBackend> ox = await("onnx-cpu");
+        assertEquals("OnnxRuntime", ox.getProperty(ComputeBackend.ENGINE));
+        assertEquals(Set.of("inference"), Set.of((String[]) ox.getProperty(ComputeBackend.CAPABILITIES)));
+        assertEquals(1, context.getServiceReferences(ComputeBackend.class, "(capabilities=autograd)").stream()
+                .filter(r -> r.getProperty(ComputeBackend.ID).toString().endsWith("-cpu")).count());
+        TextTable t = (TextTable) session.execute("modelkit:backends");
+        List<String> onnx = t.rows().stream().filter(r -> r.get(0).equals("onnx-cpu")).findFirst().orElseThrow();
+        assertEquals(List.of("onnx-cpu", "OnnxRuntime", "cpu", "inference", "available on cpu"), onnx.subList(0, 5));
+    }
+
+    @Test
+    void theTestMethodRunsOnEachBackendThroughTheShellCommand() throws Exception {
+        for (String id : new String[] {"onnx-cpu", "pytorch-cpu"}) {
+            session.execute("modelkit:backend use " + id + " test-swap");
+            Await.until("test-swap on " + id, () -> id.equals(probe.currentBackend()));
+            SwapProbe.Result r = probe.reluTimesX(new float[] {1, -2, 3});
+            assertEquals(id, r.backend());
+            assertArrayEquals(new float[] {1, 0, 9}, r.y(), 0f);
+        }
+        TextTable t = (TextTable) session.execute("modelkit:backends");
+        assertEquals("test-swap", t.rows().stream().filter(r -> r.get(0).equals("pytorch-cpu")).findFirst().orElseThrow()
+                .get(5));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> session.execute("modelkit:backend use tpu-0 test-swap"));
+        assertTrue(e.getMessage().startsWith("no backend 'tpu-0' is registered; backends: "), e.getMessage());
+    }
+
+    @Test
+    void swapUnderLoad() throws Exception {
+        int activations = probe.activations.get();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger calls = new AtomicInteger();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            Random rnd = new Random(w);
+            Thread t = new Thread(() -> {
+                while (!stop.get()) {
+                    float[] x = new float[16];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = (float) rnd.nextGaussian();
+                    }
+                    try {
+                        SwapProbe.Result r = probe.reluTimesX(x);
+                        for (int i = 0; i < x.length; i++) {
+                            float expected = Math.max(0, x[i]) * x[i];
+                            if (Math.abs(r.y()[i] - expected) > 1e-6f) {
+                                throw new AssertionError(r.backend() + " computed " + r.y()[i] + " for " + x[i]);
+                            }
+                        }
+                        served.computeIfAbsent(r.backend(), k -> new AtomicInteger()).incrementAndGet();
+                        calls.incrementAndGet();
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }
+            });
+            t.start();
+            workers.add(t);
+        }
+        for (int i = 0; i < 100; i++) {
+            session.execute("modelkit:backend use " + (i % 2 == 0 ? "onnx-cpu" : "pytorch-cpu") + " test-swap");
+            Thread.sleep(20);
+        }
+        stop.set(true);
+        for (Thread t : workers) {
+            t.join();
+        }
+        System.out.println("swap under load: " + calls + " calls, served by " + served + ", " + failures.size()
+                + " failures, 100 switches");
+        assertEquals(List.of(), failures.stream().map(String::valueOf).limit(5).toList(), "failed calls");
+        assertTrue(calls.get() > 100, calls + " calls");
+        assertTrue(served.getOrDefault("onnx-cpu", new AtomicInteger()).get() > 0, "onnx-cpu served: " + served);
+        assertTrue(served.getOrDefault("pytorch-cpu", new AtomicInteger()).get() > 0, "pytorch-cpu served: " + served);
+        assertEquals(activations, probe.activations.get(), "no re-activation");
+    }
+
+    @Test
+    void stoppingABackendProviderBundleRebindsItsUsers() throws Exception {
+        Await.until("a backend bound", () -> probe.currentBackend() != null);
+        String first = probe.currentBackend();
+        ServiceReference<ComputeBackend> ref = await(first);
+        Bundle provider = ref.getBundle();
+        provider.stop();
+        try {
+            Await.until("rebinding away from " + first, () -> probe.currentBackend() != null
+                    && !probe.currentBackend().equals(first));
+            assertEquals(first.equals("onnx-cpu") ? "pytorch-cpu" : "onnx-cpu", probe.currentBackend());
+        } finally {
+            provider.start();
+        }
+    }
+
+    @Test
+    void aGpuThatIsNotThereIsUnavailableOrAVisibleFallback() throws Exception {
+        backend("org.modelkit.compute.pytorch", "gpu-fail", Map.of("backend.id", "pytorch-gpu", "device", "gpu:0",
+                "fallback", "fail"));
+        backend("org.modelkit.compute.pytorch", "gpu-cpu", Map.of("backend.id", "pytorch-gpu-or-cpu", "device", "gpu:0",
+                "fallback", "cpu"));
+        backend("org.modelkit.compute.onnx", "cuda-fail", Map.of("backend.id", "onnx-cuda", "execution.provider", "cuda",
+                "fallback", "fail"));
+        ComputeBackend failing = context.getService(await("pytorch-gpu"));
+        assertFalse(failing.status().available());
+        assertTrue(failing.status().reason().contains("sees 0 GPU(s)"), failing.status().reason());
+        assertEquals("gpu:0", await("pytorch-gpu").getProperty(ComputeBackend.DEVICE));
+        assertThrows(IllegalStateException.class, failing::newManager);
+        ComputeBackend fallback = context.getService(await("pytorch-gpu-or-cpu"));
+        assertTrue(fallback.status().available() && fallback.status().fallback(), fallback.status().toString());
+        assertEquals("cpu", await("pytorch-gpu-or-cpu").getProperty(ComputeBackend.DEVICE));
+        try (var m = fallback.newManager()) {
+            assertEquals("cpu()", m.getDevice().toString());
+        }
+        ComputeBackend cuda = context.getService(await("onnx-cuda"));
+        assertFalse(cuda.status().available());
+        assertTrue(cuda.status().reason().contains("no CUDA execution provider"), cuda.status().reason());
+        // unavailable backends are not chosen by default targets
+        assertFalse(List.of("pytorch-gpu", "onnx-cuda").contains(probe.currentBackend()));
+    }
+}
