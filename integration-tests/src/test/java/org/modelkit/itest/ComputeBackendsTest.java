@@ -104,6 +104,8 @@ class ComputeBackendsTest {
         if (p.getProperties() != null) {
             p.delete();
         }
+        java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(context.getProperty("felix.fileinstall.dir"),
+                SwapProbe.PID + ".cfg"));
     }
 
     @Test
@@ -131,6 +133,22 @@ class ComputeBackendsTest {
             assertEquals(id, r.backend());
             assertArrayEquals(new float[] {1, 0, 9}, r.y(), 0f);
         }
+        // the choice is written back to FileInstall's folder, so it survives a restart
+        java.nio.file.Path cfg = java.nio.file.Path.of(context.getProperty("felix.fileinstall.dir"), SwapProbe.PID + ".cfg");
+        Await.until(cfg + " written with the target", () -> {
+            try {
+                if (!java.nio.file.Files.exists(cfg)) {
+                    return false;
+                }
+                java.util.Properties saved = new java.util.Properties();
+                try (var r = java.nio.file.Files.newBufferedReader(cfg)) {
+                    saved.load(r);
+                }
+                return "(modelkit.backend.id=pytorch-cpu)".equals(saved.getProperty("backend.target"));
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
         TextTable t = (TextTable) session.execute("modelkit:backends");
         assertEquals("test-swap", t.rows().stream().filter(r -> r.get(0).equals("pytorch-cpu")).findFirst().orElseThrow()
                 .get(5));

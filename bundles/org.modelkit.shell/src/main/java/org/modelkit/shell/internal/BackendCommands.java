@@ -128,15 +128,41 @@ public class BackendCommands {
             Configuration c = configAdmin.getConfiguration(pid, "?");
             Dictionary<String, Object> props = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
             props.put(REFERENCE + ".target", target);
-            String dir = context.getProperty("felix.fileinstall.dir");
-            if (dir != null && props.get("felix.fileinstall.filename") == null) {
-                // FileInstall saves a configuration that names its file back to that file: it survives restarts
-                props.put("felix.fileinstall.filename", Path.of(dir, pid + ".cfg").toUri().toString());
-            }
             c.update(props);
-            changed.put(u.name(), pid);
+            String dir = context.getProperty("felix.fileinstall.dir");
+            if (dir != null) {
+                // ConfigAdmin's own store lives in the framework's storage, which the launcher discards; the
+                // .cfg file in FileInstall's folder is what survives a restart (FileInstall writes back only
+                // to files that exist, so the file is written here; FileInstall then reads the same values)
+                saveCfg(Path.of(dir, pid + ".cfg"), props);
+                changed.put(u.name(), pid + " (saved to " + Path.of(dir, pid + ".cfg") + ")");
+            } else {
+                changed.put(u.name(), pid);
+            }
         }
         return new Summary("backend " + id + " for " + String.join(", ", changed.keySet()), changed);
+    }
+
+    /** Writes a configuration as a FileInstall .cfg file atomically (temporary file, then rename). */
+    static void saveCfg(Path file, Dictionary<String, Object> props) throws IOException {
+        java.util.Properties p = new java.util.Properties();
+        for (java.util.Enumeration<String> keys = props.keys(); keys.hasMoreElements();) {
+            String k = keys.nextElement();
+            if (!k.equals(Constants.SERVICE_PID) && !k.equals("service.factoryPid") && !k.startsWith("felix.fileinstall.")) {
+                p.setProperty(k, String.valueOf(props.get(k)));
+            }
+        }
+        java.nio.file.Files.createDirectories(file.getParent());
+        Path tmp = java.nio.file.Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
+        try {
+            try (java.io.Writer w = java.nio.file.Files.newBufferedWriter(tmp)) {
+                p.store(w, "written by modelkit:backend use");
+            }
+            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            java.nio.file.Files.deleteIfExists(tmp);
+        }
     }
 
     private List<ServiceReference<?>> backendRefs() {
