@@ -60,7 +60,8 @@ final class OnnxModel implements LoadedModel {
                     for (int d = 0; d < shape.length; d++) {
                         shape[d] = t.dim(d);
                     }
-                    feed.put(inputs.get(i), OnnxTensor.createTensor(env, t.asBuffer(), shape));
+                    // a writable heap buffer: ONNX Runtime copies it in bulk (a read-only view it copies slowly)
+                    feed.put(inputs.get(i), OnnxTensor.createTensor(env, FloatBuffer.wrap(t.toArray()), shape));
                 }
                 try (OrtSession.Result r = session.run(feed)) {
                     List<Tensor> out = new ArrayList<>(r.size());
