@@ -33,7 +33,7 @@ class FrameworkTest {
                 .map(b -> b.getSymbolicName() + " (state " + b.getState() + ")").toList();
         assertEquals(List.of(), notActive, "bundles not ACTIVE");
         for (String bsn : List.of("org.modelkit.api", "org.modelkit.io", "org.modelkit.shell", "org.modelkit.lib.ejml",
-                "org.modelkit.embedder.betweenness", "org.modelkit.lib.onnxruntime", "org.modelkit.lib.djl", "org.modelkit.compute.api")) {
+                "org.modelkit.embedder.betweenness", "org.modelkit.lib.onnxruntime", "org.modelkit.lib.djl", "org.modelkit.compute.api", "org.modelkit.compute.onnx", "org.modelkit.compute.pytorch", "org.modelkit.nn")) {
             assertTrue(Arrays.stream(context.getBundles()).anyMatch(b -> bsn.equals(b.getSymbolicName())), bsn + " installed");
         }
     }
