@@ -158,6 +158,26 @@ class ComputeBackendsTest {
     }
 
     @Test
+    void modelsLoadOnTheBackendsThatTakeTheirFormat() throws Exception {
+        java.nio.file.Path ts = java.nio.file.Path.of(context.getProperty("modelkit.testdata"), "torchscript/relu-times-x.pt");
+        java.nio.file.Path onnx = java.nio.file.Path.of(context.getProperty("modelkit.testdata"), "onnx/relu-times-x.onnx");
+        ComputeBackend pt = context.getService(await("pytorch-cpu"));
+        ComputeBackend ox = context.getService(await("onnx-cpu"));
+        org.modelkit.api.data.Tensor x = org.modelkit.api.data.Tensor.of(new float[] {1, -2, 3}, 3);
+        try (var m = pt.load(ts, org.modelkit.compute.api.ModelFormat.TORCHSCRIPT)) {
+            assertArrayEquals(new float[] {1, 0, 9}, m.run(List.of(x)).get(0).toArray(), 0f);
+            assertEquals("pytorch-cpu", m.backendId());
+        }
+        try (var m = ox.load(onnx, org.modelkit.compute.api.ModelFormat.ONNX)) {
+            assertArrayEquals(new float[] {1, 0, 9}, m.run(List.of(x)).get(0).toArray(), 0f);
+        }
+        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+                () -> pt.load(onnx, org.modelkit.compute.api.ModelFormat.ONNX));
+        assertTrue(wrong.getMessage().contains("needs an ONNX Runtime backend"), wrong.getMessage());
+        assertThrows(java.io.IOException.class, () -> pt.load(onnx, org.modelkit.compute.api.ModelFormat.TORCHSCRIPT));
+    }
+
+    @Test
     void swapUnderLoad() throws Exception {
         int activations = probe.activations.get();
         AtomicBoolean stop = new AtomicBoolean();

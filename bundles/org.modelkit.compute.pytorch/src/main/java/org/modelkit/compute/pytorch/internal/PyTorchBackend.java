@@ -84,11 +84,19 @@ final class PyTorchBackend implements ComputeBackend {
         Model model = PyTorchEngine.withDjlLoader(() -> Model.newInstance(file.getFileName().toString(), device, "PyTorch"));
         try {
             model.load(file);
-        } catch (MalformedModelException e) {
+        } catch (MalformedModelException | ai.djl.engine.EngineException e) {
             model.close();
-            throw new IOException(file.getFileName() + ": not a TorchScript model: " + e.getMessage(), e);
+            throw new IOException(file.getFileName() + ": not a TorchScript model: " + firstLine(e.getMessage()), e);
         }
         return new TorchScriptModel(id, model);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unreadable";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 
     /** A TorchScript module with one predictor per call (DJL predictors are not thread-safe). */
