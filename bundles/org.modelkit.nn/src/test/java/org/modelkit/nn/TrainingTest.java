@@ -64,6 +64,19 @@ class TrainingTest {
     }
 
     @Test
+    void labelledSetsBecomeDjlDatasets() throws Exception {
+        LabelledSet test = fashion("t10k", 1000);
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            ai.djl.training.dataset.ArrayDataset d = Datasets.of(test, m, 100, false);
+            assertTrue(d.size() == 1000, "size " + d.size());
+            ai.djl.training.dataset.Batch first = d.getData(m).iterator().next();
+            assertTrue(first.getData().head().getShape().equals(new Shape(100, 1, 28, 28)), first.getData().head().getShape().toString());
+            assertTrue(first.getLabels().head().getFloat(0) == test.label(0));
+            first.close();
+        }
+    }
+
+    @Test
     void badSettingsAreRefused() {
         assertThrows(IllegalArgumentException.class,
                 () -> new Training.Config(0, 64, Training.Method.SGD, 0.1, 0.9, 0, Training.Schedule.CONSTANT, 1));
