@@ -1,7 +1,6 @@
 package org.modelkit.nn;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
 import org.modelkit.api.data.LabelledSet;
 
@@ -25,24 +24,12 @@ public final class Datasets {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize = " + batchSize + " must be at least 1");
         }
-        int[] shape = set.features().shape();
-        long[] s = new long[shape.length == 3 ? 4 : shape.length];
-        s[0] = shape[0];
-        if (shape.length == 3) {
-            s[1] = 1;
-            s[2] = shape[1];
-            s[3] = shape[2];
-        } else {
-            for (int d = 1; d < shape.length; d++) {
-                s[d] = shape[d];
-            }
-        }
         float[] y = new float[set.size()];
         for (int i = 0; i < y.length; i++) {
             y[i] = set.label(i);
         }
         return new ArrayDataset.Builder()
-                .setData(manager.create(set.features().asBuffer(), new Shape(s)))
+                .setData(manager.create(set.features().asBuffer(), Training.batchShape(set.features().shape(), set.size())))
                 .optLabels(manager.create(y))
                 .setSampling(batchSize, shuffle)
                 .build();

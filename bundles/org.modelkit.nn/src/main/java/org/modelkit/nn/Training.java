@@ -241,18 +241,23 @@ public final class Training {
             src.position(rows[i] * per);
             src.get(x, i * per, per);
         }
-        long[] s = new long[shape.length == 3 ? 4 : shape.length];
-        s[0] = rows.length;
-        if (shape.length == 3) {
+        return m.create(x, batchShape(shape, rows.length));
+    }
+
+    /** The NDArray shape of {@code rows} samples of a feature tensor; grey [n, h, w] gets a channel axis. */
+    static Shape batchShape(int[] featureShape, int rows) {
+        long[] s = new long[featureShape.length == 3 ? 4 : featureShape.length];
+        s[0] = rows;
+        if (featureShape.length == 3) {
             s[1] = 1;
-            s[2] = shape[1];
-            s[3] = shape[2];
+            s[2] = featureShape[1];
+            s[3] = featureShape[2];
         } else {
-            for (int d = 1; d < shape.length; d++) {
-                s[d] = shape[d];
+            for (int d = 1; d < featureShape.length; d++) {
+                s[d] = featureShape[d];
             }
         }
-        return m.create(x, new Shape(s));
+        return new Shape(s);
     }
 
     private static void shuffle(int[] a, Random r) {
