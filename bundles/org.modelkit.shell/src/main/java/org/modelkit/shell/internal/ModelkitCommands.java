@@ -88,7 +88,7 @@ public class ModelkitCommands {
                 f.put("service.id", String.valueOf(m.ref().getProperty(Constants.SERVICE_ID)));
                 for (String key : m.ref().getPropertyKeys()) {
                     if (!key.equals(Constants.OBJECTCLASS) && !key.startsWith("service.")
-                            && !key.startsWith("component.") && !key.equals(Method.NAME_PROPERTY)) {
+                            && !key.startsWith("component.") && !key.startsWith("osgi.ds.") && !key.equals(Method.NAME_PROPERTY)) {
                         f.put(key, format(m.ref().getProperty(key)));
                     }
                 }
