@@ -22,6 +22,29 @@ public interface ComputeBackend {
     String DEVICE = "modelkit.backend.device";
     /** Service property: the capabilities, lower-case, for example {"inference", "autograd"}. */
     String CAPABILITIES = "capabilities";
+    /** Service property: whether the backend can compute (Boolean); filter unavailable ones out with it. */
+    String AVAILABLE = "modelkit.backend.available";
+    /** Service property: the status as one line, for example "available on cpu". */
+    String STATUS = "modelkit.backend.status";
+
+    /**
+     * The service properties a provider registers a backend with: {@link #ID}, {@link #ENGINE},
+     * {@link #DEVICE} (the device actually used), {@link #CAPABILITIES}, {@link #AVAILABLE} and {@link #STATUS}.
+     *
+     * @param backend the backend, with its status settled
+     * @return the properties, ready for {@code BundleContext.registerService}
+     */
+    static java.util.Dictionary<String, Object> serviceProperties(ComputeBackend backend) {
+        java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+        BackendStatus status = backend.status();
+        props.put(ID, backend.id());
+        props.put(ENGINE, backend.engine());
+        props.put(DEVICE, status.device());
+        props.put(CAPABILITIES, backend.capabilities().stream().map(Capability::property).toArray(String[]::new));
+        props.put(AVAILABLE, status.available());
+        props.put(STATUS, status.toString());
+        return props;
+    }
 
     /** @return the id, unique among the registered backends */
     String id();

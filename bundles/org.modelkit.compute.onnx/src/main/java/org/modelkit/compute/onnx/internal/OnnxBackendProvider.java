@@ -2,9 +2,7 @@ package org.modelkit.compute.onnx.internal;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
-import java.util.Dictionary;
 import java.util.EnumSet;
-import java.util.Hashtable;
 import java.util.logging.Logger;
 import org.modelkit.compute.api.BackendStatus;
 import org.modelkit.compute.api.Capability;
@@ -65,14 +63,7 @@ public class OnnxBackendProvider {
         EnumSet<Capability> caps = cuda ? EnumSet.of(Capability.INFERENCE, Capability.GPU) : EnumSet.of(Capability.INFERENCE);
         backend = new OnnxBackend(config.backend_id(), status, caps, cuda ? config.gpu() : -1, config.threads(),
                 config.optimization());
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(ComputeBackend.ID, backend.id());
-        props.put(ComputeBackend.ENGINE, backend.engine());
-        props.put(ComputeBackend.DEVICE, status.device());
-        props.put(ComputeBackend.CAPABILITIES, caps.stream().map(Capability::property).toArray(String[]::new));
-        props.put("modelkit.backend.available", status.available());
-        props.put("modelkit.backend.status", status.toString());
-        registration = context.registerService(ComputeBackend.class, backend, props);
+        registration = context.registerService(ComputeBackend.class, backend, ComputeBackend.serviceProperties(backend));
     }
 
     @Deactivate

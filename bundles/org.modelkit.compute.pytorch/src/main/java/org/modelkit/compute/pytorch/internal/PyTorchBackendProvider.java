@@ -1,9 +1,7 @@
 package org.modelkit.compute.pytorch.internal;
 
 import ai.djl.Device;
-import java.util.Dictionary;
 import java.util.EnumSet;
-import java.util.Hashtable;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,14 +68,7 @@ public class PyTorchBackendProvider {
             caps.add(Capability.GPU);
         }
         PyTorchBackend backend = new PyTorchBackend(config.backend_id(), engine, device, status, caps);
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(ComputeBackend.ID, backend.id());
-        props.put(ComputeBackend.ENGINE, backend.engine());
-        props.put(ComputeBackend.DEVICE, status.device());
-        props.put(ComputeBackend.CAPABILITIES, caps.stream().map(Capability::property).toArray(String[]::new));
-        props.put("modelkit.backend.available", status.available());
-        props.put("modelkit.backend.status", status.toString());
-        registration = context.registerService(ComputeBackend.class, backend, props);
+        registration = context.registerService(ComputeBackend.class, backend, ComputeBackend.serviceProperties(backend));
     }
 
     @Deactivate
