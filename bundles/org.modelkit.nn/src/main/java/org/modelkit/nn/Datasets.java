@@ -1,6 +1,8 @@
 package org.modelkit.nn;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import org.modelkit.api.data.Tensor;
 import ai.djl.training.dataset.ArrayDataset;
 import org.modelkit.api.data.LabelledSet;
 
@@ -33,5 +35,45 @@ public final class Datasets {
                 .optLabels(manager.create(y))
                 .setSampling(batchSize, shuffle)
                 .build();
+    }
+
+    /**
+     * Some samples of a feature tensor as one NDArray batch (grey {@code [n, h, w]} get a channel axis).
+     *
+     * @param manager where the array lives
+     * @param features the samples, first dimension = number of samples
+     * @param rows     the sample indices, each in {@code [0, n)}
+     * @return an array of shape {@code [rows.length, ...]}
+     * @throws IllegalArgumentException if an index is out of range
+     */
+    public static NDArray rows(NDManager manager, Tensor features, int[] rows) {
+        int[] shape = features.shape();
+        int per = features.size() / shape[0];
+        float[] x = new float[rows.length * per];
+        java.nio.FloatBuffer src = features.asBuffer();
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] < 0 || rows[i] >= shape[0]) {
+                throw new IllegalArgumentException("sample index " + rows[i] + " is outside [0, " + shape[0] + ")");
+            }
+            src.position(rows[i] * per);
+            src.get(x, i * per, per);
+        }
+        return manager.create(x, Training.batchShape(shape, rows.length));
+    }
+
+    /**
+     * The same, from samples already gathered into a flat array.
+     *
+     * @param manager     where the array lives
+     * @param values      {@code count} samples, row-major
+     * @param sampleShape the shape of one sample as in the feature tensor (grey {@code [h, w]} gets a channel axis)
+     * @param count       the number of samples
+     * @return an array of shape {@code [count, ...]}
+     */
+    public static NDArray rows(NDManager manager, float[] values, int[] sampleShape, int count) {
+        int[] full = new int[sampleShape.length + 1];
+        full[0] = count;
+        System.arraycopy(sampleShape, 0, full, 1, sampleShape.length);
+        return manager.create(values, Training.batchShape(full, count));
     }
 }

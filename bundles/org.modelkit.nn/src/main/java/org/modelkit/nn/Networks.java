@@ -10,7 +10,6 @@ import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import java.util.List;
 
@@ -44,18 +43,37 @@ public final class Networks {
      * @throws IllegalArgumentException if a width or the class count is below 1
      */
     public static Block mlp(int[] hidden, int classes, Nonlinearity a) {
+        return mlp(hidden, classes, a, false);
+    }
+
+    /**
+     * A multi-layer perceptron on flattened inputs, with batch normalisation ({@link CountingBatchNorm})
+     * after each hidden linear layer if asked (linear, BN, act).
+     *
+     * @param hidden    widths of the hidden layers (each at least 1)
+     * @param classes   number of outputs, at least 1
+     * @param a         the non-linearity
+     * @param batchNorm whether to normalise after each hidden layer
+     * @return the block
+     * @throws IllegalArgumentException if a width or the class count is below 1
+     */
+    public static Block mlp(int[] hidden, int classes, Nonlinearity a, boolean batchNorm) {
         checkPositive(classes, "classes");
         SequentialBlock b = new SequentialBlock().add(Blocks.batchFlattenBlock());
         for (int h : hidden) {
             checkPositive(h, "hidden width");
-            b.add(Linear.builder().setUnits(h).build()).add(act(a));
+            b.add(Linear.builder().setUnits(h).build());
+            if (batchNorm) {
+                b.add(new CountingBatchNorm());
+            }
+            b.add(act(a));
         }
         return b.add(Linear.builder().setUnits(classes).build());
     }
 
     /**
      * The small CNN of the benchmarks: conv 16 3x3, act, conv 32 3x3 stride 2, act, linear to classes;
-     * with batch normalisation after each convolution if asked.
+     * with batch normalisation ({@link CountingBatchNorm}) after each convolution if asked.
      *
      * @param classes   number of outputs
      * @param a         the non-linearity
@@ -64,17 +82,29 @@ public final class Networks {
      */
     public static Block smallCnn(int classes, Nonlinearity a, boolean batchNorm) {
         checkPositive(classes, "classes");
+        return smallCnnTrunk(a, batchNorm).add(Linear.builder().setUnits(classes).build());
+    }
+
+    /**
+     * The small CNN without its classifier: conv 16 3x3, act, conv 32 3x3 stride 2, act, flatten, giving
+     * 32·12·12 = 4608 features for 28x28 inputs. Self-supervised methods add their own head to it.
+     *
+     * @param a         the non-linearity
+     * @param batchNorm whether to normalise after each convolution
+     * @return the block, to which layers can be added
+     */
+    public static SequentialBlock smallCnnTrunk(Nonlinearity a, boolean batchNorm) {
         SequentialBlock b = new SequentialBlock();
         b.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(16).build());
         if (batchNorm) {
-            b.add(BatchNorm.builder().build());
+            b.add(new CountingBatchNorm());
         }
         b.add(act(a));
         b.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optStride(new Shape(2, 2)).setFilters(32).build());
         if (batchNorm) {
-            b.add(BatchNorm.builder().build());
+            b.add(new CountingBatchNorm());
         }
-        return b.add(act(a)).add(Blocks.batchFlattenBlock()).add(Linear.builder().setUnits(classes).build());
+        return b.add(act(a)).add(Blocks.batchFlattenBlock());
     }
 
     /**
@@ -93,13 +123,13 @@ public final class Networks {
         checkPositive(blocks, "blocks");
         SequentialBlock b = new SequentialBlock()
                 .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(width).build())
-                .add(BatchNorm.builder().build()).add(act(a));
+                .add(new CountingBatchNorm()).add(act(a));
         for (int i = 0; i < blocks; i++) {
             SequentialBlock body = new SequentialBlock()
                     .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(width).build())
-                    .add(BatchNorm.builder().build()).add(act(a))
+                    .add(new CountingBatchNorm()).add(act(a))
                     .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(width).build())
-                    .add(BatchNorm.builder().build());
+                    .add(new CountingBatchNorm());
             b.add(new ParallelBlock(list -> new NDList(list.get(0).singletonOrThrow().add(list.get(1).singletonOrThrow())),
                     List.of(body, new LambdaBlock(x -> x))));
             b.add(act(a));

@@ -233,15 +233,7 @@ public final class Training {
     }
 
     private static NDArray features(NDManager m, Tensor features, int[] rows) {
-        int[] shape = features.shape();
-        int per = features.size() / shape[0];
-        float[] x = new float[rows.length * per];
-        java.nio.FloatBuffer src = features.asBuffer();
-        for (int i = 0; i < rows.length; i++) {
-            src.position(rows[i] * per);
-            src.get(x, i * per, per);
-        }
-        return m.create(x, batchShape(shape, rows.length));
+        return Datasets.rows(m, features, rows);
     }
 
     /** The NDArray shape of {@code rows} samples of a feature tensor; grey [n, h, w] gets a channel axis. */

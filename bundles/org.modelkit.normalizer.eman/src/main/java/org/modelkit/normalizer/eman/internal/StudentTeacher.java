@@ -1,0 +1,108 @@
+package org.modelkit.normalizer.eman.internal;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.modelkit.compute.api.normalizer.Normalizer;
+
+/**
+ * A student trained by a DJL {@link Trainer} and a teacher that follows it through a
+ * {@link Normalizer}, both on one device. The teacher is a second instance of the same network, never
+ * trained, updated only by the normalizer after each optimiser step.
+ */
+final class StudentTeacher implements AutoCloseable {
+    private final Model model;
+    private final Trainer trainer;
+    private final Block student;
+    private final Block teacher;
+    private final Normalizer normalizer;
+    private final ParameterStore teacherStore;
+
+    /**
+     * @param network    builds a fresh, uninitialised network; called twice
+     * @param inputShape a batch shape to initialise with, for example [1, 1, 28, 28]
+     * @param normalizer how the teacher follows
+     * @param optimizer  the student's optimiser
+     * @param device     where everything lives
+     * @param engine     the DJL engine name, "PyTorch"
+     * @param seed       seeds the initialisation
+     */
+    StudentTeacher(Supplier<Block> network, Shape inputShape, Normalizer normalizer, Optimizer optimizer, Device device,
+            String engine, long seed) {
+        this.normalizer = normalizer;
+        Engine.getEngine(engine).setRandomSeed((int) seed);
+        this.model = Model.newInstance("student", device, engine);
+        this.student = network.get();
+        model.setBlock(student);
+        // the loss is computed by the caller; the trainer only holds the optimiser and parameter store
+        this.trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(optimizer));
+        trainer.initialize(inputShape);
+        this.teacher = network.get();
+        teacher.initialize(model.getNDManager(), DataType.FLOAT32, inputShape);
+        normalizer.initialize(student, teacher);
+        this.teacherStore = new ParameterStore(model.getNDManager(), false);
+    }
+
+    NDManager manager() {
+        return model.getNDManager();
+    }
+
+    Block student() {
+        return student;
+    }
+
+    Block teacher() {
+        return teacher;
+    }
+
+    Normalizer normalizer() {
+        return normalizer;
+    }
+
+    /** One optimiser step of the student on the loss the function computes (inside a gradient collector). */
+    float step(Function<Trainer, NDArray> loss) {
+        float value;
+        try (GradientCollector gc = trainer.newGradientCollector()) {
+            NDArray l = loss.apply(trainer);
+            gc.backward(l);
+            value = l.getFloat();
+        }
+        trainer.step();
+        return value;
+    }
+
+    /** Moves the teacher towards the student. */
+    void follow(double momentum) {
+        normalizer.update(student, teacher, momentum);
+    }
+
+    /** The teacher's outputs, normalised as the normalizer prescribes, with no gradient. */
+    NDList teacher(NDList inputs) {
+        return normalizer.teacherForward(teacher, teacherStore, inputs);
+    }
+
+    /** The student's outputs in inference mode (stored statistics), with no gradient. */
+    NDList studentInference(NDList inputs) {
+        return student.forward(teacherStore, inputs, false);
+    }
+
+    @Override
+    public void close() {
+        trainer.close();
+        model.close();
+    }
+}
