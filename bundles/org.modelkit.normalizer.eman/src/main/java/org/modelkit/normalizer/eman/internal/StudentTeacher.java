@@ -95,6 +95,16 @@ final class StudentTeacher implements AutoCloseable {
         return normalizer.teacherForward(teacher, teacherStore, inputs);
     }
 
+    /** The teacher's outputs through one of its sub-blocks (for example a trunk), normalised as prescribed. */
+    NDList teacher(Block teacherPart, NDList inputs) {
+        return normalizer.teacherForward(teacherPart, teacherStore, inputs);
+    }
+
+    /** The outputs of one of the student's sub-blocks in inference mode, with no gradient. */
+    NDList studentInference(Block studentPart, NDList inputs) {
+        return studentPart.forward(teacherStore, inputs, false);
+    }
+
     /** The student's outputs in inference mode (stored statistics), with no gradient. */
     NDList studentInference(NDList inputs) {
         return student.forward(teacherStore, inputs, false);
