@@ -1,0 +1,225 @@
+package org.modelkit.normalizer.eman.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.modelkit.api.data.LabelledSet;
+import org.modelkit.api.data.Tensor;
+import org.modelkit.api.method.Method;
+import org.modelkit.api.teach.Paradigm;
+import org.modelkit.api.teach.StudentTeacherTrainer;
+import org.modelkit.api.teach.TeachRequest;
+import org.modelkit.api.teach.TeachResult;
+import org.modelkit.io.Csv;
+import org.modelkit.io.FormatException;
+import org.modelkit.io.Idx;
+import org.modelkit.io.LinePlot;
+import org.modelkit.shell.format.ConsoleProgress;
+import org.modelkit.shell.format.Summary;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * {@code modelkit:teach TRAIN TEST}: keeps a fraction of TRAIN's labels (stratified, seeded), treats the
+ * rest as unlabelled, runs a student-teacher job and prints the teacher's and student's test accuracy
+ * per epoch. TRAIN and TEST are IDX image files (the labels file beside each, "images-idx3" read as
+ * "labels-idx1") or CSV files with the label in the last column and square images in the others.
+ */
+@Component(service = TeachCommand.class, property = {"osgi.command.scope=modelkit", "osgi.command.function=teach"})
+public class TeachCommand {
+    private final BundleContext context;
+
+    /** @param context to find the job service */
+    @Activate
+    public TeachCommand(BundleContext context) {
+        this.context = context;
+    }
+
+    /** @return the accuracies per epoch and what was written */
+    @Descriptor("student-teacher training (FixMatch or MoCo v2) with an EMAN or BN teacher on an image data set;"
+            + " prints test accuracy per epoch")
+    public Summary teach(
+            @Descriptor("fixmatch (semi-supervised) or moco (self-supervised, evaluated by kNN)")
+            @Parameter(names = {"-p", "--paradigm"}, absentValue = "fixmatch") String paradigm,
+            @Descriptor("the teacher's normalizer: eman or bn (or any installed Normalizer's name); eman,bn runs both and plots them together")
+            @Parameter(names = {"-n", "--normalizer"}, absentValue = "eman") String normalizer,
+            @Descriptor("fraction of TRAIN whose labels are kept, per class (at least one per class)")
+            @Parameter(names = {"-l", "--labelled"}, absentValue = "0.1") double fraction,
+            @Descriptor("passes over the unlabelled samples")
+            @Parameter(names = {"-e", "--epochs"}, absentValue = "10") int epochs,
+            @Descriptor("seed for the label split, initialisation, sampling and augmentation")
+            @Parameter(names = {"-s", "--seed"}, absentValue = "1") long seed,
+            @Descriptor("directory for student.params, teacher.params, history.csv and accuracy.png")
+            @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
+            @Descriptor("training images: IDX (labels file beside it) or CSV (label last)") String train,
+            @Descriptor("test images, same format") String test) throws IOException {
+        Paradigm p = Paradigm.parse(paradigm);
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("--labelled " + fraction + " must lie in (0, 1]");
+        }
+        Path outDir = out.isEmpty() ? null : Path.of(out);
+        if (outDir != null && Files.exists(outDir) && !Files.isDirectory(outDir)) {
+            throw new IllegalArgumentException("--out '" + out + "' exists and is not a directory");
+        }
+        LabelledSet trainSet = read(Path.of(train));
+        LabelledSet testSet = read(Path.of(test));
+        int[][] split = split(trainSet, fraction, seed);
+        LabelledSet labelled = trainSet.select(split[0]);
+        Tensor unlabelled = split[1].length > 0 ? trainSet.select(split[1]).features() : labelled.features();
+        List<String> names = Arrays.stream(normalizer.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("--normalizer '" + normalizer + "' names no normalizer");
+        }
+        ServiceReference<StudentTeacherTrainer> ref = find();
+        StudentTeacherTrainer job = context.getService(ref);
+        if (job == null) {
+            throw new IllegalStateException("the student-teacher service went away");
+        }
+        String acc = p == Paradigm.FIXMATCH ? "accuracy" : "kNN accuracy";
+        Map<String, String> f = new LinkedHashMap<>();
+        List<String> headlines = new ArrayList<>();
+        List<LinePlot.Series> lines = new ArrayList<>();
+        try {
+            for (String n : names) {
+                Path dir = outDir == null ? null : names.size() == 1 ? outDir : outDir.resolve(n);
+                TeachRequest request = new TeachRequest(p, n, labelled, unlabelled, testSet, epochs, seed, dir);
+                ConsoleProgress progress = new ConsoleProgress(System.out, 250);
+                long t0 = System.nanoTime();
+                TeachResult r;
+                try {
+                    r = job.teach(request, progress);
+                } finally {
+                    progress.finish();
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                String tag = names.size() == 1 ? "" : n + ": ";
+                f.put(tag + "teacher " + acc + " per epoch", join(r.teacherAccuracy()));
+                f.put(tag + "student " + acc + " per epoch", join(r.studentAccuracy()));
+                if (p == Paradigm.FIXMATCH) {
+                    f.put(tag + "pseudo-labels used per epoch", join(r.maskRate()));
+                }
+                f.put(tag + "loss per epoch", join(r.loss()));
+                if (dir != null) {
+                    f.put(tag + "written to", dir + " (student.params, teacher.params, history.csv, accuracy.png)");
+                }
+                headlines.add(String.format(Locale.ROOT, "%s-%s: teacher %.3f, student %.3f (%.1f s)", p.label(),
+                        r.normalizer(), r.finalTeacherAccuracy(), r.finalStudentAccuracy(), seconds));
+                lines.add(LinePlot.Series.of("teacher (" + n + ")", r.teacherAccuracy(), lines.size() / 2, false));
+                lines.add(LinePlot.Series.of("student (" + n + ")", r.studentAccuracy(), lines.size() / 2, true));
+                f.put("steps", Long.toString(r.steps()));
+                f.put("backend", r.backend());
+            }
+        } finally {
+            context.ungetService(ref);
+        }
+        f.put("samples", labelled.size() + " labelled, " + unlabelled.dim(0) + " unlabelled, " + testSet.size() + " test");
+        if (outDir != null && names.size() > 1) {
+            Path png = outDir.resolve("accuracy.png");
+            LinePlot.write(png, p.label() + ", " + labelled.size() + " labels: test " + acc + " per epoch", "epoch", acc,
+                    false, lines);
+            f.put("comparison plot", png.toString());
+        }
+        String headline = "test " + acc + " after " + epochs + " epochs with " + labelled.size() + " labels: "
+                + String.join("; ", headlines);
+        return new Summary(headline, f);
+    }
+
+    private ServiceReference<StudentTeacherTrainer> find() {
+        try {
+            var refs = context.getServiceReferences(StudentTeacherTrainer.class, "(" + Method.NAME_PROPERTY + "=eman)");
+            if (refs.isEmpty()) {
+                throw new IllegalStateException("the student-teacher service 'eman' is not active: it needs a compute backend"
+                        + " with autograd (see modelkit:backends)");
+            }
+            return refs.iterator().next();
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String join(double[] v) {
+        List<String> s = new ArrayList<>();
+        for (double x : v) {
+            s.add(String.format(Locale.ROOT, "%.3f", x));
+        }
+        return String.join(" ", s);
+    }
+
+    /**
+     * Indices of the kept labels (per class round(fraction·count), at least one) and of the rest.
+     */
+    static int[][] split(LabelledSet set, double fraction, long seed) {
+        int[] order = new int[set.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Teaching.shuffle(order, new Random(seed));
+        int[] count = new int[set.classCount()];
+        for (int i = 0; i < set.size(); i++) {
+            count[set.label(i)]++;
+        }
+        int[] keep = new int[count.length];
+        for (int c = 0; c < count.length; c++) {
+            keep[c] = count[c] == 0 ? 0 : Math.max(1, (int) Math.round(fraction * count[c]));
+        }
+        List<Integer> labelled = new ArrayList<>();
+        List<Integer> rest = new ArrayList<>();
+        for (int i : order) {
+            int c = set.label(i);
+            if (keep[c] > 0) {
+                keep[c]--;
+                labelled.add(i);
+            } else {
+                rest.add(i);
+            }
+        }
+        return new int[][] {labelled.stream().mapToInt(Integer::intValue).sorted().toArray(),
+            rest.stream().mapToInt(Integer::intValue).sorted().toArray()};
+    }
+
+    /** IDX images with the labels file beside them, or a CSV with the label last and square images. */
+    static LabelledSet read(Path file) throws IOException {
+        String name = file.getFileName().toString();
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".csv") || lower.endsWith(".csv.gz")) {
+            LabelledSet s = Csv.readLabelled(file, false, -1);
+            int d = s.features().dim(1);
+            int side = (int) Math.round(Math.sqrt(d));
+            if (side * side != d) {
+                throw new FormatException(file, "has " + d + " feature columns, not a square image");
+            }
+            float[] x = s.features().toArray();
+            float max = 0;
+            for (float v : x) {
+                max = Math.max(max, v);
+            }
+            if (max > 1) { // for example sklearn's digits, 0..16
+                for (int i = 0; i < x.length; i++) {
+                    x[i] /= max;
+                }
+            }
+            return new LabelledSet(Tensor.of(x, s.size(), side, side), s.labels(), s.classNames());
+        }
+        if (!name.contains("images-idx3")) {
+            throw new IllegalArgumentException("'" + file + "' is neither a CSV file nor an IDX images file named"
+                    + " *images-idx3* (its labels are read from the *labels-idx1* file beside it)");
+        }
+        Path labels = file.resolveSibling(name.replace("images-idx3", "labels-idx1"));
+        if (!Files.exists(labels)) {
+            throw new IllegalArgumentException("no labels file '" + labels + "' beside '" + file + "'");
+        }
+        return Idx.readLabelled(file, labels, null);
+    }
+}
