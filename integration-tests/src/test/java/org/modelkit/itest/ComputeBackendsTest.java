@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.modelkit.compute.api.ComputeBackend;
+import org.modelkit.shell.format.Summary;
 import org.modelkit.shell.format.TextTable;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -155,6 +156,28 @@ class ComputeBackendsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> session.execute("modelkit:backend use tpu-0 test-swap"));
         assertTrue(e.getMessage().startsWith("no backend 'tpu-0' is registered; backends: "), e.getMessage());
+    }
+
+    @Test
+    void aBackendIsNotOfferedToAMethodThatNeedsWhatItLacks() throws Exception {
+        Await.until("the eman method bound to pytorch-cpu", () -> {
+            try {
+                TextTable t = (TextTable) session.execute("modelkit:backends");
+                return t.rows().stream().anyMatch(r -> r.get(0).equals("pytorch-cpu") && r.get(5).contains("eman"));
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> session.execute("modelkit:backend use onnx-cpu eman"));
+        assertTrue(e.getMessage().contains("cannot serve method eman needs autograd"), e.getMessage());
+        // all methods: test-swap (inference) moves, eman (autograd) stays and says why
+        Summary s = (Summary) session.execute("modelkit:backend use onnx-cpu");
+        assertEquals("backend onnx-cpu for test-swap", s.headline());
+        assertTrue(s.fields().get("eman").startsWith("not changed: needs autograd"), s.fields().toString());
+        Await.until("test-swap on onnx-cpu", () -> "onnx-cpu".equals(probe.currentBackend()));
+        TextTable t = (TextTable) session.execute("modelkit:backends");
+        assertEquals("eman", t.rows().stream().filter(r -> r.get(0).equals("pytorch-cpu")).findFirst().orElseThrow().get(5));
     }
 
     @Test

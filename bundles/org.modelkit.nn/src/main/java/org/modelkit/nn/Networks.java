@@ -1,17 +1,12 @@
 package org.modelkit.nn;
 
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
-import ai.djl.nn.LambdaBlock;
-import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
-import java.util.List;
 
 /**
  * Reference networks for 28x28 (and 32x32) images, as uninitialised DJL blocks. Inputs are
@@ -29,8 +24,11 @@ public final class Networks {
     private Networks() {
     }
 
+    /** The slope of {@link Nonlinearity#LEAKY_RELU}. */
+    public static final float LEAKY_SLOPE = 0.01f;
+
     private static Block act(Nonlinearity a) {
-        return a == Nonlinearity.RELU ? Activation.reluBlock() : Activation.leakyReluBlock(0.01f);
+        return new LeakyRelu(a == Nonlinearity.RELU ? 0f : LEAKY_SLOPE);
     }
 
     /**
@@ -130,8 +128,7 @@ public final class Networks {
                     .add(new CountingBatchNorm()).add(act(a))
                     .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(width).build())
                     .add(new CountingBatchNorm());
-            b.add(new ParallelBlock(list -> new NDList(list.get(0).singletonOrThrow().add(list.get(1).singletonOrThrow())),
-                    List.of(body, new LambdaBlock(x -> x))));
+            b.add(new Residual(body));
             b.add(act(a));
         }
         return b.add(Pool.globalAvgPool2dBlock()).add(Linear.builder().setUnits(classes).build());

@@ -4,14 +4,18 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.felix.service.command.Descriptor;
+import org.modelkit.api.method.Method;
 import org.modelkit.shell.format.Summary;
 import org.modelkit.shell.format.TextTable;
 import org.osgi.framework.BundleContext;
@@ -121,6 +125,28 @@ public class BackendCommands {
                     : "no method '" + method + "' uses a backend; methods with backends: "
                     + users.stream().map(User::name).sorted().collect(Collectors.joining(", ")));
         }
+        // a backend that lacks what a method needs (autograd, say) is not offered to it: skipped when all
+        // methods are chosen, refused when the method is named
+        ServiceReference<?> chosenBackend = backendRefs().stream().filter(r -> id.equals(str(r.getProperty(ID))))
+                .findFirst().orElseThrow();
+        Set<String> offers = capabilities(chosenBackend);
+        Map<String, String> skipped = new LinkedHashMap<>();
+        List<User> able = new ArrayList<>();
+        for (User u : chosen) {
+            Set<String> missing = new TreeSet<>(needs(u.name()));
+            missing.removeAll(offers);
+            if (missing.isEmpty()) {
+                able.add(u);
+            } else {
+                skipped.put(u.name(), "needs " + String.join(", ", missing));
+            }
+        }
+        if (able.isEmpty()) {
+            throw new IllegalArgumentException("backend " + id + " (" + String.join(", ", offers) + ") cannot serve "
+                    + (method == null ? "any method that uses a backend: " : "method ") + skipped.entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining("; ")));
+        }
+        chosen = able;
         String target = "(" + ID + "=" + id + ")";
         Map<String, String> changed = new LinkedHashMap<>();
         for (User u : chosen) {
@@ -140,7 +166,8 @@ public class BackendCommands {
                 changed.put(u.name(), pid);
             }
         }
-        return new Summary("backend " + id + " for " + String.join(", ", changed.keySet()), changed);
+        skipped.forEach((name, why) -> changed.put(name, "not changed: " + why + ", which " + id + " lacks"));
+        return new Summary("backend " + id + " for " + String.join(", ", able.stream().map(User::name).toList()), changed);
     }
 
     /** Writes a configuration as a FileInstall .cfg file atomically (temporary file, then rename). */
@@ -163,6 +190,41 @@ public class BackendCommands {
         } finally {
             java.nio.file.Files.deleteIfExists(tmp);
         }
+    }
+
+    /** The capabilities a backend publishes, lower case. */
+    private static Set<String> capabilities(ServiceReference<?> backend) {
+        Object v = backend.getProperty("capabilities");
+        Set<String> out = new TreeSet<>();
+        if (v instanceof String[] a) {
+            out.addAll(Arrays.asList(a));
+        } else if (v instanceof Collection<?> c) {
+            c.forEach(x -> out.add(String.valueOf(x)));
+        } else if (v != null) {
+            out.add(v.toString());
+        }
+        return out;
+    }
+
+    /** What a method needs from a backend (lower case), from its descriptor; empty if it is not registered. */
+    private Set<String> needs(String methodName) {
+        Set<String> out = new TreeSet<>();
+        try {
+            for (ServiceReference<Method> r : context.getServiceReferences(Method.class,
+                    "(" + Method.NAME_PROPERTY + "=" + methodName + ")")) {
+                Method m = context.getService(r);
+                if (m != null) {
+                    try {
+                        m.descriptor().needs().forEach(c -> out.add(c.name().toLowerCase(java.util.Locale.ROOT)));
+                    } finally {
+                        context.ungetService(r);
+                    }
+                }
+            }
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException("method name '" + methodName + "' cannot be used in a filter");
+        }
+        return out;
     }
 
     private List<ServiceReference<?>> backendRefs() {

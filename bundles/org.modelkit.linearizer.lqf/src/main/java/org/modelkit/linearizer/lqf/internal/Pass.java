@@ -1,0 +1,202 @@
+package org.modelkit.linearizer.lqf.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import java.util.ArrayList;
+import java.util.List;
+import org.modelkit.nn.Pool2d;
+
+/**
+ * Forward-mode differentiation by hand (tangent propagation): a primal pass at w0 that records what
+ * each layer's derivative needs (its input, the activation's slope mask, the max-pool selection), then
+ * tangent passes that push {@code (ẋ, δW)} through the recorded layers, first order only:
+ * <ul>
+ * <li>Linear: ẏ = ẋ Wᵀ + x δWᵀ + δb; Conv: the same with convolutions;</li>
+ * <li>batch norm (inference): ẏ = ẋ·invStd·γ + x̂·δγ + δβ, the statistics fixed;</li>
+ * <li>Leaky-ReLU/ReLU: ẏ = mask ⊙ ẋ with mask ∈ {1, slope} taken at w0;</li>
+ * <li>pooling, flatten and residual additions are linear, max pooling selects where the primal did.</li>
+ * </ul>
+ * DJL has no forward-mode AD and its public backward cannot build a graph for a second derivative, so
+ * this is written here; reverse-mode products come from DJL's autograd through these tangent passes
+ * (linear in δ, so one backward gives Jᵀu exactly). A tangent that is zero is carried as null, so
+ * frozen layers in front of the first linearized one cost nothing.
+ */
+final class Pass {
+    private Pass() {
+    }
+
+    /** What a primal pass recorded, per node (nested for residual bodies). */
+    static final class Trace {
+        final List<Object> entries = new ArrayList<>();
+        NDArray output;
+    }
+
+    private record MaxPoolState(NDArray mask, NDArray count, long h, long w) {
+    }
+
+    private static Shape channelShape(NDArray x, long c) {
+        long[] s = new long[x.getShape().dimension()];
+        java.util.Arrays.fill(s, 1);
+        s[1] = c;
+        return new Shape(s);
+    }
+
+    /** The primal pass at w0; records the trace. */
+    static NDArray primal(List<Net.Node> nodes, NDArray x, Trace trace) {
+        NDArray y = x;
+        for (Net.Node n : nodes) {
+            y = primal(n, y, trace);
+        }
+        trace.output = y;
+        return y;
+    }
+
+    private static NDArray primal(Net.Node node, NDArray x, Trace trace) {
+        if (node instanceof Net.Dense d) {
+            trace.entries.add(x);
+            return Linear.linear(x, d.w().w0(), d.b() == null ? null : d.b().w0()).singletonOrThrow();
+        } else if (node instanceof Net.Conv c) {
+            trace.entries.add(x);
+            return Conv2d.conv2d(x, c.w().w0(), c.b() == null ? null : c.b().w0(), c.stride(), c.padding(),
+                    c.dilation(), 1).singletonOrThrow();
+        } else if (node instanceof Net.Norm n) {
+            Shape cs = channelShape(x, n.mean().getShape().get(0));
+            NDArray xhat = x.sub(n.mean().reshape(cs)).mul(n.invStd().reshape(cs));
+            trace.entries.add(xhat);
+            // the primal with DJL's own kernel, so f0 equals the block's inference output exactly
+            NDArray gamma = n.gamma() == null ? n.var().onesLike() : n.gamma().w0();
+            NDArray beta = n.beta() == null ? n.var().zerosLike() : n.beta().w0();
+            return BatchNorm.batchNorm(x, n.mean(), n.var(), gamma, beta, 1, 0.9f, Net.BN_EPSILON, false).singletonOrThrow();
+        } else if (node instanceof Net.Act a) {
+            // the derivative at w0: 1 where x > 0, the slope elsewhere (exactly, for float64 too)
+            NDArray positive = x.gt(0).toType(x.getDataType(), false);
+            NDArray mask = a.slope() == 0 ? positive : positive.neg().add(1).mul(a.slope()).add(positive);
+            trace.entries.add(mask);
+            // the primal with DJL's own functions, so f0 equals the block's output exactly
+            return a.slope() == 0 ? Activation.relu(x) : Activation.leakyRelu(x, a.slope());
+        } else if (node instanceof Net.Flatten f) {
+            trace.entries.add(null);
+            return x.reshape(x.getShape().get(0), -1);
+        } else if (node instanceof Net.GlobalAvgPool g) {
+            trace.entries.add(null);
+            return Pool.globalAvgPool2d(x);
+        } else if (node instanceof Net.Pool p) {
+            NDArray y = Pool2d.pool(x, p.max(), p.kernel());
+            if (!p.max()) {
+                trace.entries.add(null);
+                return y;
+            }
+            int k = p.kernel();
+            long h = y.getShape().get(2) * k;
+            long w = y.getShape().get(3) * k;
+            NDArray xc = x.get(new NDIndex(":, :, 0:" + h + ", 0:" + w));
+            NDArray mask = xc.eq(y.repeat(2, k).repeat(3, k)).toType(x.getDataType(), false);
+            trace.entries.add(new MaxPoolState(mask, Pool2d.pool(mask, false, k), h, w));
+            return y;
+        } else if (node instanceof Net.Res r) {
+            Trace body = new Trace();
+            trace.entries.add(body);
+            return primal(r.body(), x, body).add(x);
+        }
+        throw new IllegalStateException("unknown node " + node);
+    }
+
+    private static NDArray plus(NDArray a, NDArray b) {
+        return a == null ? b : b == null ? a : a.add(b);
+    }
+
+    private static NDArray tangentOf(Net.Param p, NDList dw) {
+        return p == null || !p.linearized() || dw == null ? null : dw.get(p.index());
+    }
+
+    /**
+     * A tangent pass over a recorded trace.
+     *
+     * @param t  the input tangent, or null for zero
+     * @param dw parameter tangents aligned with the linearized parameters, or null for zero
+     * @return the output tangent, or null if it is zero
+     */
+    static NDArray tangent(List<Net.Node> nodes, Trace trace, NDArray t, NDList dw) {
+        for (int i = 0; i < nodes.size(); i++) {
+            t = tangent(nodes.get(i), trace.entries.get(i), t, dw);
+        }
+        return t;
+    }
+
+    private static NDArray tangent(Net.Node node, Object rec, NDArray t, NDList dw) {
+        if (node instanceof Net.Dense d) {
+            NDArray x = (NDArray) rec;
+            NDArray out = t == null ? null : Linear.linear(t, d.w().w0()).singletonOrThrow();
+            NDArray dW = tangentOf(d.w(), dw);
+            NDArray dB = tangentOf(d.b(), dw);
+            if (dW != null) {
+                out = plus(out, Linear.linear(x, dW, dB).singletonOrThrow());
+            } else if (dB != null) {
+                out = plus(out, dB);
+            }
+            return out;
+        } else if (node instanceof Net.Conv c) {
+            NDArray x = (NDArray) rec;
+            NDArray out = t == null ? null
+                    : Conv2d.conv2d(t, c.w().w0(), null, c.stride(), c.padding(), c.dilation(), 1).singletonOrThrow();
+            NDArray dW = tangentOf(c.w(), dw);
+            NDArray dB = tangentOf(c.b(), dw);
+            if (dW != null) {
+                out = plus(out, Conv2d.conv2d(x, dW, dB, c.stride(), c.padding(), c.dilation(), 1).singletonOrThrow());
+            } else if (dB != null) {
+                out = plus(out, dB.reshape(1, dB.getShape().get(0), 1, 1));
+            }
+            return out;
+        } else if (node instanceof Net.Norm n) {
+            NDArray xhat = (NDArray) rec;
+            Shape cs = channelShape(xhat, n.mean().getShape().get(0));
+            NDArray out = null;
+            if (t != null) {
+                NDArray scale = n.gamma() == null ? n.invStd() : n.invStd().mul(n.gamma().w0());
+                out = t.mul(scale.reshape(cs));
+            }
+            NDArray dG = tangentOf(n.gamma(), dw);
+            NDArray dB = tangentOf(n.beta(), dw);
+            if (dG != null) {
+                out = plus(out, xhat.mul(dG.reshape(cs)));
+            }
+            if (dB != null) {
+                out = plus(out, dB.reshape(cs));
+            }
+            return out;
+        } else if (node instanceof Net.Act a) {
+            return t == null ? null : t.mul((NDArray) rec);
+        } else if (node instanceof Net.Flatten f) {
+            return t == null ? null : t.reshape(t.getShape().get(0), -1);
+        } else if (node instanceof Net.GlobalAvgPool g) {
+            return t == null ? null : Pool.globalAvgPool2d(t);
+        } else if (node instanceof Net.Pool p) {
+            if (t == null) {
+                return null;
+            }
+            if (!p.max()) {
+                return Pool2d.pool(t, false, p.kernel());
+            }
+            MaxPoolState s = (MaxPoolState) rec;
+            NDArray tc = t.get(new NDIndex(":, :, 0:" + s.h() + ", 0:" + s.w()));
+            return Pool2d.pool(tc.mul(s.mask()), false, p.kernel()).div(s.count());
+        } else if (node instanceof Net.Res r) {
+            Trace body = (Trace) rec;
+            return plus(tangent(r.body(), body, t, dw), t);
+        }
+        throw new IllegalStateException("unknown node " + node);
+    }
+
+    /** @return whether the array is floating point */
+    static boolean floating(NDArray a) {
+        return a.getDataType() == DataType.FLOAT32 || a.getDataType() == DataType.FLOAT64;
+    }
+}

@@ -1,0 +1,242 @@
+package org.modelkit.linearizer.lqf.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.modelkit.compute.api.linearizer.LinearizedModel;
+import org.modelkit.compute.api.linearizer.Projection;
+
+/**
+ * {@link LinearizedModel} by tangent propagation over a compiled {@link Net}. J·v is one primal and one
+ * tangent pass; Jᵀ·u is DJL's autograd through a tangent pass in which the parameter tangents are the
+ * leaves (the pass is linear in them, so the gradient of {@code <J δ, u>} is exactly Jᵀu). Every call
+ * keeps its intermediate arrays in a sub-manager of the input's manager and attaches only its result to
+ * the input's manager.
+ */
+final class TangentModel implements LinearizedModel {
+    final Net net;
+    private final int outputs;
+
+    TangentModel(Net net, int outputs) {
+        this.net = net;
+        this.outputs = outputs;
+    }
+
+    @Override
+    public List<String> parameterNames() {
+        List<String> out = new ArrayList<>();
+        for (Net.Param p : net.linearized) {
+            out.add(p.name());
+        }
+        return out;
+    }
+
+    @Override
+    public NDList weights0() {
+        NDList out = new NDList();
+        for (Net.Param p : net.linearized) {
+            out.add(p.w0());
+        }
+        return out;
+    }
+
+    @Override
+    public long parameterCount() {
+        return net.parameterCount();
+    }
+
+    @Override
+    public int outputs() {
+        return outputs;
+    }
+
+    private void checkBatch(NDArray x) {
+        if (x == null || x.getShape().dimension() < 2) {
+            throw new IllegalArgumentException("x must be a batch [n, ...], got " + (x == null ? "null" : x.getShape()));
+        }
+    }
+
+    /** A primal pass recorded for repeated tangent passes (the fine-tuning loop). */
+    Pass.Trace trace(NDArray x) {
+        checkBatch(x);
+        Pass.Trace t = new Pass.Trace();
+        Pass.primal(net.nodes, x, t);
+        return t;
+    }
+
+    /** J·v over a recorded trace; zeros if no tangent reaches the output. */
+    NDArray jvp(Pass.Trace trace, NDList v) {
+        NDArray out = Pass.tangent(net.nodes, trace, null, v);
+        return out == null ? trace.output.zerosLike() : out;
+    }
+
+    void checkTangent(NDList v, String what) {
+        if (v == null || v.size() != net.linearized.size()) {
+            throw new IllegalArgumentException(what + " must hold " + net.linearized.size() + " arrays (one per linearized"
+                    + " parameter), got " + (v == null ? "null" : v.size()));
+        }
+        for (int i = 0; i < v.size(); i++) {
+            Net.Param p = net.linearized.get(i);
+            if (!v.get(i).getShape().equals(p.w0().getShape())) {
+                throw new IllegalArgumentException(what + "[" + i + "] for '" + p.name() + "' has shape " + v.get(i).getShape()
+                        + ", the parameter " + p.w0().getShape());
+            }
+        }
+    }
+
+    @Override
+    public NDArray f0(NDArray x) {
+        checkBatch(x);
+        NDManager m = x.getManager();
+        try (NDManager sub = m.newSubManager()) {
+            x.tempAttach(sub);
+            NDArray y = trace(x).output;
+            y.attach(m);
+            return y;
+        }
+    }
+
+    @Override
+    public NDArray jvp(NDArray x, NDList v) {
+        checkBatch(x);
+        checkTangent(v, "v");
+        NDManager m = x.getManager();
+        try (NDManager sub = m.newSubManager()) {
+            x.tempAttach(sub);
+            NDArray y = jvp(trace(x), v);
+            y.attach(m);
+            return y;
+        }
+    }
+
+    @Override
+    public NDArray forward(NDArray x, NDList w) {
+        checkBatch(x);
+        checkTangent(w, "w");
+        NDManager m = x.getManager();
+        try (NDManager sub = m.newSubManager()) {
+            x.tempAttach(sub);
+            NDList delta = new NDList();
+            for (int i = 0; i < w.size(); i++) {
+                delta.add(w.get(i).sub(net.linearized.get(i).w0()));
+            }
+            Pass.Trace t = trace(x);
+            NDArray y = t.output.add(jvp(t, delta));
+            y.attach(m);
+            return y;
+        }
+    }
+
+    /** Jᵀu over a recorded trace; the results live in {@code target}. */
+    NDList vjp(Pass.Trace trace, NDArray u, NDManager target) {
+        NDManager m = u.getManager();
+        try (NDManager sub = m.newSubManager()) {
+            NDList leaves = new NDList();
+            for (Net.Param p : net.linearized) {
+                NDArray z = sub.zeros(p.w0().getShape(), p.w0().getDataType());
+                z.setRequiresGradient(true);
+                leaves.add(z);
+            }
+            try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+                NDArray jv = Pass.tangent(net.nodes, trace, null, leaves);
+                if (jv == null) {
+                    throw new IllegalStateException("no linearized parameter reaches the output");
+                }
+                gc.backward(jv.mul(u.stopGradient()).sum());
+            }
+            NDList out = new NDList();
+            for (NDArray z : leaves) {
+                NDArray g = z.getGradient().duplicate();
+                g.attach(target);
+                out.add(g);
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public NDList vjp(NDArray x, NDArray u) {
+        checkBatch(x);
+        if (u == null || u.getShape().dimension() != 2 || u.getShape().get(0) != x.getShape().get(0)
+                || u.getShape().get(1) != outputs) {
+            throw new IllegalArgumentException("u must have shape [" + x.getShape().get(0) + ", " + outputs + "], got "
+                    + (u == null ? "null" : u.getShape()));
+        }
+        NDManager m = x.getManager();
+        try (NDManager sub = m.newSubManager()) {
+            x.tempAttach(sub);
+            return vjp(trace(x), u, m);
+        }
+    }
+
+    @Override
+    public NDArray jacobian(NDArray x, Projection projection) {
+        checkBatch(x);
+        NDManager m = x.getManager();
+        long n = x.getShape().get(0);
+        try (NDManager sub = m.newSubManager()) {
+            x.tempAttach(sub);
+            List<NDArray> keep = projectionIndices(sub, projection);
+            List<NDArray> rows = new ArrayList<>();
+            for (long i = 0; i < n; i++) {
+                NDArray xi = x.get(new NDIndex(i + ":" + (i + 1)));
+                Pass.Trace t = trace(xi);
+                for (int c = 0; c < outputs; c++) {
+                    NDArray u = sub.zeros(new Shape(1, outputs), t.output.getDataType());
+                    u.set(new NDIndex(0, c), 1);
+                    NDList g = vjp(t, u, sub);
+                    List<NDArray> parts = new ArrayList<>();
+                    for (int k = 0; k < g.size(); k++) {
+                        NDArray flat = g.get(k).flatten();
+                        parts.add(keep.get(k) == null ? flat : flat.take(sub, keep.get(k))
+                                .mul(Math.sqrt((double) flat.size() / projection.perTensor())));
+                    }
+                    rows.add(ai.djl.ndarray.NDArrays.concat(new NDList(parts)));
+                }
+            }
+            NDArray out = ai.djl.ndarray.NDArrays.stack(new NDList(rows));
+            out.attach(m);
+            return out;
+        }
+    }
+
+    /** Per tensor: the kept coordinates (int64), or null to keep all. */
+    private List<NDArray> projectionIndices(NDManager m, Projection projection) {
+        List<NDArray> out = new ArrayList<>();
+        for (int k = 0; k < net.linearized.size(); k++) {
+            long size = net.linearized.get(k).w0().size();
+            if (!projection.projects() || size <= projection.perTensor()) {
+                out.add(null);
+                continue;
+            }
+            Random r = new Random(projection.seed() * 1_000_003L + k);
+            // a partial Fisher-Yates shuffle picks perTensor distinct coordinates
+            int[] all = new int[(int) size];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = i;
+            }
+            long[] pick = new long[projection.perTensor()];
+            for (int i = 0; i < pick.length; i++) {
+                int j = i + r.nextInt(all.length - i);
+                int t = all[i];
+                all[i] = all[j];
+                all[j] = t;
+                pick[i] = all[i];
+            }
+            out.add(m.create(pick).toType(DataType.INT64, false));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        net.close();
+    }
+}
