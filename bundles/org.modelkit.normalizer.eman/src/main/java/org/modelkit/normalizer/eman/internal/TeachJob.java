@@ -32,9 +32,10 @@ import org.osgi.service.metatype.annotations.Designate;
  * through the {@link Normalizer} named in the request. The compute backend is a dynamic, greedy
  * reference retargeted through ConfigAdmin ({@code backend.target}, as {@code modelkit:backend use}
  * sets it); a job runs to its end on the backend it started on. Normalizers are found by name among
- * the installed ones, so a third-party bundle can add its own.
+ * the installed ones, so a third-party bundle can add its own. Immediate, so it binds its backend as
+ * soon as one is there and {@code modelkit:backends} shows the binding before the first job.
  */
-@Component(service = {StudentTeacherTrainer.class, Method.class}, configurationPid = TeachJob.PID,
+@Component(service = {StudentTeacherTrainer.class, Method.class}, configurationPid = TeachJob.PID, immediate = true,
         property = Method.NAME_PROPERTY + "=eman")
 @Designate(ocd = TeachConfig.class)
 public class TeachJob implements StudentTeacherTrainer {
