@@ -10,14 +10,15 @@ import java.nio.file.Path;
  *                              ({@code steps + 1} values)
  * @param trainAccuracy         accuracy on the training samples at the end
  * @param testAccuracy          accuracy on the test samples at the end, NaN without a test set
- * @param startTestAccuracy     test accuracy of the starting point (the pre-trained network with the
- *                              new head fit as a linear probe), NaN without a test set
+ * @param probeTestAccuracy     test accuracy of the linear-probe baseline on the same frozen features
+ *                              (the new head alone fit by ridge regression to the same targets), NaN
+ *                              without a test set
  * @param linearizedParameters  how many scalars were linearized
  * @param backend               the id of the compute backend the job ran on
  * @param output                the directory written to, or null
  */
 public record FineTuneResult(Solver solver, double[] loss, double trainAccuracy, double testAccuracy,
-        double startTestAccuracy, long linearizedParameters, String backend, Path output) {
+        double probeTestAccuracy, long linearizedParameters, String backend, Path output) {
     /** @throws IllegalArgumentException if there is no loss value */
     public FineTuneResult {
         if (loss == null || loss.length == 0) {

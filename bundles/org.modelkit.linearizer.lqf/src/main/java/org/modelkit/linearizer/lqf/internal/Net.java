@@ -54,7 +54,8 @@ final class Net implements AutoCloseable {
     }
 
     /** y = (x - mean)·invStd·γ + β, per channel (axis 1), stored statistics. */
-    record Norm(String name, Param gamma, Param beta, NDArray mean, NDArray var, NDArray invStd) implements Node {
+    record Norm(String name, Param gamma, Param beta, NDArray mean, NDArray var, NDArray invStd, NDArray scale)
+            implements Node {
     }
 
     /** y = max(slope·x, x). */
@@ -231,7 +232,8 @@ final class Net implements AutoCloseable {
                             + " supported");
                 }
             }
-            return new Norm(where, gamma, beta, mu, variance, invStd);
+            NDArray scale = gamma == null ? invStd : invStd.mul(gamma.w0());
+            return new Norm(where, gamma, beta, mu, variance, invStd, scale);
         }
     }
 

@@ -2,6 +2,7 @@ package org.modelkit.linearizer.lqf.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -11,7 +12,9 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.modelkit.nn.Pool2d;
 
 /**
@@ -36,7 +39,60 @@ final class Pass {
     /** What a primal pass recorded, per node (nested for residual bodies). */
     static final class Trace {
         final List<Object> entries = new ArrayList<>();
+        /** Inputs and output shapes of the Linear and Conv layers, nested bodies included (for K-FAC). */
+        final Map<Net.Node, NDArray> layerInputs;
+        final Map<Net.Node, Shape> layerOutputs;
+        /** Arrays added to the outputs of these layers (zero probes whose gradient is ∂f/∂s), or empty. */
+        final Map<Net.Node, NDArray> probes;
+        /** Every array the pass recorded, to be temporarily attached to a step's manager (see {@link #borrow}). */
+        final List<NDArray> arrays;
         NDArray output;
+
+        Trace() {
+            this(new IdentityHashMap<>());
+        }
+
+        Trace(Map<Net.Node, NDArray> probes) {
+            this(new IdentityHashMap<>(), new IdentityHashMap<>(), probes, new ArrayList<>());
+        }
+
+        private Trace(Map<Net.Node, NDArray> inputs, Map<Net.Node, Shape> outputs, Map<Net.Node, NDArray> probes,
+                List<NDArray> arrays) {
+            this.layerInputs = inputs;
+            this.layerOutputs = outputs;
+            this.probes = probes;
+            this.arrays = arrays;
+        }
+
+        Trace nested() {
+            return new Trace(layerInputs, layerOutputs, probes, arrays);
+        }
+
+        /** Records an entry for the next node. */
+        void add(Object entry) {
+            entries.add(entry);
+            if (entry instanceof NDArray a) {
+                arrays.add(a);
+            } else if (entry instanceof MaxPoolState m) {
+                arrays.add(m.mask());
+                arrays.add(m.count());
+            }
+        }
+
+        /**
+         * Lends the recorded arrays to a manager until it closes, so the arrays that tangent passes derive
+         * from them (DJL attaches a result to its first operand's manager) are freed with it.
+         */
+        void borrow(NDManager m) {
+            m.tempAttachAll(new NDList(arrays));
+        }
+
+        NDArray layer(Net.Node node, NDArray x, NDArray y) {
+            layerInputs.put(node, x);
+            layerOutputs.put(node, y.getShape());
+            NDArray probe = probes.get(node);
+            return probe == null ? y : y.add(probe);
+        }
     }
 
     private record MaxPoolState(NDArray mask, NDArray count, long h, long w) {
@@ -56,21 +112,22 @@ final class Pass {
             y = primal(n, y, trace);
         }
         trace.output = y;
+        trace.arrays.add(y);
         return y;
     }
 
     private static NDArray primal(Net.Node node, NDArray x, Trace trace) {
         if (node instanceof Net.Dense d) {
-            trace.entries.add(x);
-            return Linear.linear(x, d.w().w0(), d.b() == null ? null : d.b().w0()).singletonOrThrow();
+            trace.add(x);
+            return trace.layer(node, x, Linear.linear(x, d.w().w0(), d.b() == null ? null : d.b().w0()).singletonOrThrow());
         } else if (node instanceof Net.Conv c) {
-            trace.entries.add(x);
-            return Conv2d.conv2d(x, c.w().w0(), c.b() == null ? null : c.b().w0(), c.stride(), c.padding(),
-                    c.dilation(), 1).singletonOrThrow();
+            trace.add(x);
+            return trace.layer(node, x, Conv2d.conv2d(x, c.w().w0(), c.b() == null ? null : c.b().w0(), c.stride(),
+                    c.padding(), c.dilation(), 1).singletonOrThrow());
         } else if (node instanceof Net.Norm n) {
             Shape cs = channelShape(x, n.mean().getShape().get(0));
             NDArray xhat = x.sub(n.mean().reshape(cs)).mul(n.invStd().reshape(cs));
-            trace.entries.add(xhat);
+            trace.add(xhat);
             // the primal with DJL's own kernel, so f0 equals the block's inference output exactly
             NDArray gamma = n.gamma() == null ? n.var().onesLike() : n.gamma().w0();
             NDArray beta = n.beta() == null ? n.var().zerosLike() : n.beta().w0();
@@ -79,19 +136,19 @@ final class Pass {
             // the derivative at w0: 1 where x > 0, the slope elsewhere (exactly, for float64 too)
             NDArray positive = x.gt(0).toType(x.getDataType(), false);
             NDArray mask = a.slope() == 0 ? positive : positive.neg().add(1).mul(a.slope()).add(positive);
-            trace.entries.add(mask);
+            trace.add(mask);
             // the primal with DJL's own functions, so f0 equals the block's output exactly
             return a.slope() == 0 ? Activation.relu(x) : Activation.leakyRelu(x, a.slope());
         } else if (node instanceof Net.Flatten f) {
-            trace.entries.add(null);
+            trace.add(null);
             return x.reshape(x.getShape().get(0), -1);
         } else if (node instanceof Net.GlobalAvgPool g) {
-            trace.entries.add(null);
+            trace.add(null);
             return Pool.globalAvgPool2d(x);
         } else if (node instanceof Net.Pool p) {
             NDArray y = Pool2d.pool(x, p.max(), p.kernel());
             if (!p.max()) {
-                trace.entries.add(null);
+                trace.add(null);
                 return y;
             }
             int k = p.kernel();
@@ -99,11 +156,11 @@ final class Pass {
             long w = y.getShape().get(3) * k;
             NDArray xc = x.get(new NDIndex(":, :, 0:" + h + ", 0:" + w));
             NDArray mask = xc.eq(y.repeat(2, k).repeat(3, k)).toType(x.getDataType(), false);
-            trace.entries.add(new MaxPoolState(mask, Pool2d.pool(mask, false, k), h, w));
+            trace.add(new MaxPoolState(mask, Pool2d.pool(mask, false, k), h, w));
             return y;
         } else if (node instanceof Net.Res r) {
-            Trace body = new Trace();
-            trace.entries.add(body);
+            Trace body = trace.nested();
+            trace.add(body);
             return primal(r.body(), x, body).add(x);
         }
         throw new IllegalStateException("unknown node " + node);
