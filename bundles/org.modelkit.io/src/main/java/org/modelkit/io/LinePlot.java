@@ -103,10 +103,10 @@ public final class LinePlot {
         double pad = (y1 - y0) * 0.05;
         y0 -= pad;
         y1 += pad;
-        int width = 760;
+        int width = 800;
         int height = 480;
         int left = 80;
-        int right = 200;
+        int right = 230;
         int top = 40;
         int bottom = 60;
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);

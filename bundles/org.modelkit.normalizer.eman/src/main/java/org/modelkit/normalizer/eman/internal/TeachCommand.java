@@ -19,9 +19,7 @@ import org.modelkit.api.teach.Paradigm;
 import org.modelkit.api.teach.StudentTeacherTrainer;
 import org.modelkit.api.teach.TeachRequest;
 import org.modelkit.api.teach.TeachResult;
-import org.modelkit.io.Csv;
-import org.modelkit.io.FormatException;
-import org.modelkit.io.Idx;
+import org.modelkit.io.LabelledFiles;
 import org.modelkit.io.LinePlot;
 import org.modelkit.shell.format.ConsoleProgress;
 import org.modelkit.shell.format.Summary;
@@ -73,8 +71,8 @@ public class TeachCommand {
         if (outDir != null && Files.exists(outDir) && !Files.isDirectory(outDir)) {
             throw new IllegalArgumentException("--out '" + out + "' exists and is not a directory");
         }
-        LabelledSet trainSet = read(Path.of(train));
-        LabelledSet testSet = read(Path.of(test));
+        LabelledSet trainSet = LabelledFiles.read(Path.of(train));
+        LabelledSet testSet = LabelledFiles.read(Path.of(test));
         int[][] split = split(trainSet, fraction, seed);
         LabelledSet labelled = trainSet.select(split[0]);
         Tensor unlabelled = split[1].length > 0 ? trainSet.select(split[1]).features() : labelled.features();
@@ -187,39 +185,5 @@ public class TeachCommand {
         }
         return new int[][] {labelled.stream().mapToInt(Integer::intValue).sorted().toArray(),
             rest.stream().mapToInt(Integer::intValue).sorted().toArray()};
-    }
-
-    /** IDX images with the labels file beside them, or a CSV with the label last and square images. */
-    static LabelledSet read(Path file) throws IOException {
-        String name = file.getFileName().toString();
-        String lower = name.toLowerCase(Locale.ROOT);
-        if (lower.endsWith(".csv") || lower.endsWith(".csv.gz")) {
-            LabelledSet s = Csv.readLabelled(file, false, -1);
-            int d = s.features().dim(1);
-            int side = (int) Math.round(Math.sqrt(d));
-            if (side * side != d) {
-                throw new FormatException(file, "has " + d + " feature columns, not a square image");
-            }
-            float[] x = s.features().toArray();
-            float max = 0;
-            for (float v : x) {
-                max = Math.max(max, v);
-            }
-            if (max > 1) { // for example sklearn's digits, 0..16
-                for (int i = 0; i < x.length; i++) {
-                    x[i] /= max;
-                }
-            }
-            return new LabelledSet(Tensor.of(x, s.size(), side, side), s.labels(), s.classNames());
-        }
-        if (!name.contains("images-idx3")) {
-            throw new IllegalArgumentException("'" + file + "' is neither a CSV file nor an IDX images file named"
-                    + " *images-idx3* (its labels are read from the *labels-idx1* file beside it)");
-        }
-        Path labels = file.resolveSibling(name.replace("images-idx3", "labels-idx1"));
-        if (!Files.exists(labels)) {
-            throw new IllegalArgumentException("no labels file '" + labels + "' beside '" + file + "'");
-        }
-        return Idx.readLabelled(file, labels, null);
     }
 }

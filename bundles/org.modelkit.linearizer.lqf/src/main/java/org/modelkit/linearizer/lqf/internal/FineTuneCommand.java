@@ -1,0 +1,169 @@
+package org.modelkit.linearizer.lqf.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.modelkit.api.data.LabelledSet;
+import org.modelkit.api.finetune.FineTuneRequest;
+import org.modelkit.api.finetune.FineTuneResult;
+import org.modelkit.api.finetune.FineTuner;
+import org.modelkit.api.finetune.Solver;
+import org.modelkit.api.method.Method;
+import org.modelkit.io.LabelledFiles;
+import org.modelkit.io.LinePlot;
+import org.modelkit.shell.format.ConsoleProgress;
+import org.modelkit.shell.format.Summary;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * {@code modelkit:finetune MODEL TRAIN TEST}: draws a few labelled samples per class from TRAIN
+ * (seeded), fine-tunes the pre-trained model directory MODEL with LQF, and prints the test accuracy
+ * against the linear-probe baseline and how fast the loss fell; with {@code -s kfac,gd} both solvers
+ * run and a plot of the loss per step compares them.
+ */
+@Component(service = FineTuneCommand.class, property = {"osgi.command.scope=modelkit", "osgi.command.function=finetune"})
+public class FineTuneCommand {
+    private final BundleContext context;
+
+    /** @param context to find the job service */
+    @Activate
+    public FineTuneCommand(BundleContext context) {
+        this.context = context;
+    }
+
+    /** @return the accuracies, the loss and what was written */
+    @Descriptor("LQF: fine-tune a pre-trained model on a few labelled samples per class through its linearization;"
+            + " prints test accuracy against a linear probe")
+    public Summary finetune(
+            @Descriptor("kfac or gd, or kfac,gd to compare them (the model is saved from the first)")
+            @Parameter(names = {"-s", "--solver"}, absentValue = "kfac") String solver,
+            @Descriptor("optimiser steps")
+            @Parameter(names = {"-n", "--steps"}, absentValue = "20") int steps,
+            @Descriptor("how many of the last layers with parameters are linearized (0: all)")
+            @Parameter(names = {"-k", "--layers"}, absentValue = "0") int layers,
+            @Descriptor("labelled training samples per class, drawn from TRAIN")
+            @Parameter(names = {"--shots"}, absentValue = "10") int shots,
+            @Descriptor("seed for the draw and the new head")
+            @Parameter(names = {"--seed"}, absentValue = "1") long seed,
+            @Descriptor("directory for the fine-tuned model and loss.png")
+            @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
+            @Descriptor("the pre-trained model directory (model.json, parameters.params)") String model,
+            @Descriptor("training images: IDX (labels beside it) or CSV (label last)") String train,
+            @Descriptor("test images, same format") String test) throws IOException {
+        List<Solver> solvers = Arrays.stream(solver.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .map(Solver::parse).toList();
+        if (solvers.isEmpty()) {
+            throw new IllegalArgumentException("--solver '" + solver + "' names no solver");
+        }
+        if (shots < 1) {
+            throw new IllegalArgumentException("--shots " + shots + " must be at least 1");
+        }
+        Path outDir = out.isEmpty() ? null : Path.of(out);
+        if (outDir != null && Files.exists(outDir) && !Files.isDirectory(outDir)) {
+            throw new IllegalArgumentException("--out '" + out + "' exists and is not a directory");
+        }
+        LabelledSet all = LabelledFiles.read(Path.of(train));
+        LabelledSet testSet = LabelledFiles.read(Path.of(test));
+        LabelledSet few = draw(all, shots, seed);
+        ServiceReference<FineTuner> ref = find();
+        FineTuner tuner = context.getService(ref);
+        if (tuner == null) {
+            throw new IllegalStateException("the fine-tuning service went away");
+        }
+        Map<String, String> f = new LinkedHashMap<>();
+        List<String> headlines = new ArrayList<>();
+        List<LinePlot.Series> lines = new ArrayList<>();
+        try {
+            for (int i = 0; i < solvers.size(); i++) {
+                Solver s = solvers.get(i);
+                ConsoleProgress progress = new ConsoleProgress(System.out, 250);
+                long t0 = System.nanoTime();
+                FineTuneResult r;
+                try {
+                    r = tuner.fineTune(new FineTuneRequest(Path.of(model), few, testSet, s, steps, layers, seed,
+                            i == 0 ? outDir : null), progress);
+                } finally {
+                    progress.finish();
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double[] loss = r.loss();
+                int toTenth = r.stepsToFraction(0.1);
+                headlines.add(String.format(Locale.ROOT, "LQF-%s %.3f (%.1f s)", s.label(), r.testAccuracy(), seconds));
+                f.put(s.label() + ": loss", String.format(Locale.ROOT, "%.4g at the start, %.4g after %d steps; 10%% of the"
+                        + " start after %s", loss[0], loss[loss.length - 1], steps, toTenth < 0 ? "more steps" : toTenth + " steps"));
+                f.put(s.label() + ": train accuracy", String.format(Locale.ROOT, "%.3f", r.trainAccuracy()));
+                if (i == 0) {
+                    f.put("linear probe test accuracy", String.format(Locale.ROOT, "%.3f", r.probeTestAccuracy()));
+                    f.put("linearized parameters", Long.toString(r.linearizedParameters()));
+                    f.put("backend", r.backend());
+                    if (outDir != null) {
+                        f.put("fine-tuned model", outDir + " (model.json, parameters.params, delta.params, lqf.json)");
+                    }
+                }
+                double[] x = new double[loss.length];
+                for (int k = 0; k < x.length; k++) {
+                    x[k] = k;
+                }
+                lines.add(new LinePlot.Series(s == Solver.KFAC ? "K-FAC" : "gradient descent", x, loss,
+                        i, false));
+            }
+        } finally {
+            context.ungetService(ref);
+        }
+        f.put("samples", few.size() + " labelled (" + shots + " per class), " + testSet.size() + " test");
+        if (outDir != null) {
+            Path png = outDir.resolve("loss.png");
+            LinePlot.write(png, "LQF on " + Path.of(train).getFileName() + ", " + shots + " shots per class: loss per step",
+                    "step", "loss", true, lines);
+            f.put("plot", png.toString());
+        }
+        return new Summary("test accuracy: " + String.join(", ", headlines) + String.format(Locale.ROOT,
+                "; linear probe %s", f.get("linear probe test accuracy")), f);
+    }
+
+    /** {@code perClass} random samples of every class (all of a class that has fewer). */
+    static LabelledSet draw(LabelledSet set, int perClass, long seed) {
+        int[] order = FineTuning.range(set.size());
+        Random r = new Random(seed);
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        int[] count = new int[set.classCount()];
+        List<Integer> keep = new ArrayList<>();
+        for (int i : order) {
+            if (count[set.label(i)]++ < perClass) {
+                keep.add(i);
+            }
+        }
+        return set.select(keep.stream().mapToInt(Integer::intValue).sorted().toArray());
+    }
+
+    private ServiceReference<FineTuner> find() {
+        try {
+            var refs = context.getServiceReferences(FineTuner.class, "(" + Method.NAME_PROPERTY + "=lqf)");
+            if (refs.isEmpty()) {
+                throw new IllegalStateException("the fine-tuning service 'lqf' is not active: it needs a compute backend with"
+                        + " autograd (see modelkit:backends)");
+            }
+            return refs.iterator().next();
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
