@@ -101,12 +101,15 @@ class ComputeBackendsTest {
         for (Configuration c : created) {
             c.delete();
         }
-        Configuration p = configAdmin.getConfiguration(SwapProbe.PID, "?");
-        if (p.getProperties() != null) {
-            p.delete();
+        // backend use without a method also retargets the other methods that can use the backend
+        for (String pid : new String[] {SwapProbe.PID, "org.modelkit.classifier"}) {
+            Configuration p = configAdmin.getConfiguration(pid, "?");
+            if (p.getProperties() != null) {
+                p.delete();
+            }
+            java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(context.getProperty("felix.fileinstall.dir"),
+                    pid + ".cfg"));
         }
-        java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(context.getProperty("felix.fileinstall.dir"),
-                SwapProbe.PID + ".cfg"));
     }
 
     @Test
@@ -194,7 +197,7 @@ class ComputeBackendsTest {
         assertTrue(e.getMessage().contains("cannot serve method eman needs autograd"), e.getMessage());
         // all methods: test-swap (inference) moves, eman (autograd) stays and says why
         Summary s = (Summary) session.execute("modelkit:backend use onnx-cpu");
-        assertEquals("backend onnx-cpu for test-swap", s.headline());
+        assertTrue(s.headline().startsWith("backend onnx-cpu for ") && s.headline().contains("test-swap"), s.headline());
         assertTrue(s.fields().get("eman").startsWith("not changed: needs autograd"), s.fields().toString());
         Await.until("test-swap on onnx-cpu", () -> "onnx-cpu".equals(probe.currentBackend()));
         TextTable t = (TextTable) session.execute("modelkit:backends");

@@ -1,0 +1,156 @@
+package org.modelkit.classifier.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.modelkit.api.classify.Classification;
+import org.modelkit.api.classify.Classifier;
+import org.modelkit.api.data.Tensor;
+import org.modelkit.api.method.Capability;
+import org.modelkit.api.method.Method;
+import org.modelkit.api.method.MethodDescriptor;
+import org.modelkit.api.progress.Progress;
+import org.modelkit.compute.api.ComputeBackend;
+import org.modelkit.compute.api.LoadedModel;
+import org.modelkit.compute.api.ModelFormat;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * The {@link Classifier} "classify": a trained model run on whichever {@link ComputeBackend} is bound,
+ * ONNX files on ONNX Runtime, TorchScript files on PyTorch. The backend is a dynamic, greedy reference
+ * retargeted through ConfigAdmin ({@code backend.target}, as {@code modelkit:backend use} sets it); a
+ * call in flight finishes on the backend it started on, and the model is loaded for the call and closed
+ * after it, so nothing is left on a backend that goes away. Immediate, so {@code modelkit:backends}
+ * shows its binding at once.
+ */
+@Component(service = {Classifier.class, Method.class}, configurationPid = ModelClassifier.PID, immediate = true,
+        property = Method.NAME_PROPERTY + "=classify")
+public class ModelClassifier implements Classifier {
+    /** The configuration PID. */
+    public static final String PID = "org.modelkit.classifier";
+    /** Samples per forward pass. */
+    static final int BATCH = 256;
+
+    private final AtomicReference<ComputeBackend> backend = new AtomicReference<>();
+    private final String version;
+
+    /** @param context for the bundle's version */
+    @Activate
+    public ModelClassifier(BundleContext context) {
+        this.version = context.getBundle().getVersion().toString();
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        // the new backend.target is applied by DS through the dynamic reference
+    }
+
+    @Reference(name = "backend", service = ComputeBackend.class, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, target = "(modelkit.backend.available=true)")
+    void bindBackend(ComputeBackend b) {
+        backend.set(b);
+    }
+
+    void unbindBackend(ComputeBackend b) {
+        backend.compareAndSet(b, null); // DS binds the new backend before unbinding the old one
+    }
+
+    @Override
+    public MethodDescriptor descriptor() {
+        return new MethodDescriptor("classify", "a trained classifier (ONNX or TorchScript) on the bound backend",
+                "baseline", version, Set.of(Capability.INFERENCE));
+    }
+
+    /** The model file the backend loads: the file itself, or model.onnx / model.pt in a model directory. */
+    static Path modelFile(Path model, ComputeBackend b) {
+        ModelFormat wanted = "OnnxRuntime".equals(b.engine()) ? ModelFormat.ONNX : ModelFormat.TORCHSCRIPT;
+        if (Files.isDirectory(model)) {
+            Path f = model.resolve(wanted == ModelFormat.ONNX ? "model.onnx" : "model.pt");
+            if (!Files.isRegularFile(f)) {
+                throw new IllegalArgumentException("model directory '" + model + "' has no " + f.getFileName() + ", which"
+                        + " backend " + b.id() + " (" + b.engine() + ") needs");
+            }
+            return f;
+        }
+        if (format(model) != wanted) {
+            throw new IllegalArgumentException("backend " + b.id() + " (" + b.engine() + ") loads " + wanted + " models; '"
+                    + model + "' is " + format(model) + " (bind another backend with modelkit:backend use ID classify,"
+                    + " or give a model directory with model.onnx and model.pt)");
+        }
+        return model;
+    }
+
+    private static ModelFormat format(Path file) {
+        String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (n.endsWith(".onnx")) {
+            return ModelFormat.ONNX;
+        }
+        if (n.endsWith(".pt") || n.endsWith(".torchscript")) {
+            return ModelFormat.TORCHSCRIPT;
+        }
+        throw new IllegalArgumentException("'" + file + "' is neither an ONNX (.onnx) nor a TorchScript (.pt) model");
+    }
+
+    @Override
+    public Classification classify(Path model, Tensor features, Progress progress) {
+        ComputeBackend b = backend.get(); // the call finishes on the backend it started on
+        if (b == null) {
+            throw new IllegalStateException("no compute backend is bound to method 'classify' (see modelkit:backends)");
+        }
+        if (features == null || features.rank() < 2 || features.dim(0) == 0) {
+            throw new IllegalArgumentException("features must hold samples [n, ...], got " + features);
+        }
+        Progress p = progress == null ? Progress.NONE : progress;
+        Path file = modelFile(model, b);
+        int n = features.dim(0);
+        int[] shape = features.shape();
+        int[] batchShape = shape.length == 3 ? new int[] {0, 1, shape[1], shape[2]} : shape.clone();
+        int[] predicted = new int[n];
+        float[] scores = null;
+        int classes = 0;
+        try (LoadedModel m = b.load(file, "OnnxRuntime".equals(b.engine()) ? ModelFormat.ONNX : ModelFormat.TORCHSCRIPT)) {
+            for (int s = 0; s < n; s += BATCH) {
+                p.checkCancelled();
+                int[] rows = new int[Math.min(BATCH, n - s)];
+                for (int i = 0; i < rows.length; i++) {
+                    rows[i] = s + i;
+                }
+                batchShape[0] = rows.length;
+                Tensor out = m.run(List.of(features.select(rows).reshape(batchShape))).get(0);
+                if (out.rank() != 2 || out.dim(0) != rows.length) {
+                    throw new IllegalArgumentException("model '" + file + "' gives outputs of shape "
+                            + java.util.Arrays.toString(out.shape()) + ", not [batch, classes]");
+                }
+                if (scores == null) {
+                    classes = out.dim(1);
+                    scores = new float[n * classes];
+                }
+                float[] o = out.toArray();
+                System.arraycopy(o, 0, scores, s * classes, o.length);
+                for (int i = 0; i < rows.length; i++) {
+                    int best = 0;
+                    for (int c = 1; c < classes; c++) {
+                        best = o[i * classes + c] > o[i * classes + best] ? c : best;
+                    }
+                    predicted[s + i] = best;
+                }
+                p.report("batch", s / BATCH + 1, (n + BATCH - 1) / BATCH);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+        return new Classification(predicted, Tensor.of(scores, n, classes), b.id(), file.toString());
+    }
+}
