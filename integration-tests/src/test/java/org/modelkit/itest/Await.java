@@ -10,7 +10,7 @@ final class Await {
     }
 
     static void until(String what, Supplier<Boolean> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
+        long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
             if (condition.get()) {
                 return;

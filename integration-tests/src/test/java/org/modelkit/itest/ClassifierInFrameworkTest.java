@@ -48,10 +48,10 @@ class ClassifierInFrameworkTest {
     @InjectBundleContext
     BundleContext context;
 
-    @InjectService(timeout = 5000)
+    @InjectService(timeout = 30000)
     CommandProcessor processor;
 
-    @InjectService(timeout = 5000)
+    @InjectService(timeout = 30000)
     ConfigurationAdmin configAdmin;
 
     final List<Configuration> created = new ArrayList<>();

@@ -44,10 +44,10 @@ class ComputeBackendsTest {
     @InjectBundleContext
     BundleContext context;
 
-    @InjectService(timeout = 5000)
+    @InjectService(timeout = 30000)
     ConfigurationAdmin configAdmin;
 
-    @InjectService(timeout = 5000)
+    @InjectService(timeout = 30000)
     CommandProcessor processor;
 
     /** Looked up after the backends exist: its backend reference is mandatory. */

@@ -27,13 +27,13 @@ class ConfigurationTest {
     @InjectBundleContext
     BundleContext context;
 
-    @InjectService(timeout = 5000)
+    @InjectService(timeout = 30000)
     ConfigurationAdmin configAdmin;
 
-    @InjectService(timeout = 5000)
+    @InjectService(timeout = 30000)
     ConfiguredProbe probe;
 
-    @InjectService(timeout = 5000)
+    @InjectService(timeout = 30000)
     MetaTypeService metaType;
 
     @AfterEach

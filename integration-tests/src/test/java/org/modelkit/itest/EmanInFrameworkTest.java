@@ -49,10 +49,10 @@ class EmanInFrameworkTest {
     @InjectBundleContext
     BundleContext context;
 
-    @InjectService(timeout = 5000)
+    @InjectService(timeout = 30000)
     CommandProcessor processor;
 
-    @InjectService(timeout = 5000)
+    @InjectService(timeout = 30000)
     ConfigurationAdmin configAdmin;
 
     /** Looked up once a backend exists: its backend reference is mandatory. */
@@ -60,7 +60,7 @@ class EmanInFrameworkTest {
 
     Configuration backend;
 
-    @InjectService(timeout = 5000, cardinality = 2)
+    @InjectService(timeout = 30000, cardinality = 2)
     ServiceAware<Normalizer> normalizers;
 
     @TempDir

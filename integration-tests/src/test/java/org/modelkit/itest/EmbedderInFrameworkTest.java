@@ -44,13 +44,13 @@ class EmbedderInFrameworkTest {
     @InjectBundleContext
     BundleContext context;
 
-    @InjectService(timeout = 5000)
+    @InjectService(timeout = 30000)
     CommandProcessor processor;
 
-    @InjectService(timeout = 5000)
+    @InjectService(timeout = 30000)
     ConfigurationAdmin configAdmin;
 
-    @InjectService(timeout = 5000, filter = "(" + Method.NAME_PROPERTY + "=betweenness-spectral)")
+    @InjectService(timeout = 30000, filter = "(" + Method.NAME_PROPERTY + "=betweenness-spectral)")
     Embedder spectral;
 
     @TempDir

@@ -55,13 +55,13 @@ class LqfInFrameworkTest {
     @InjectBundleContext
     BundleContext context;
 
-    @InjectService(timeout = 5000)
+    @InjectService(timeout = 30000)
     CommandProcessor processor;
 
-    @InjectService(timeout = 5000)
+    @InjectService(timeout = 30000)
     ConfigurationAdmin configAdmin;
 
-    @InjectService(timeout = 5000)
+    @InjectService(timeout = 30000)
     Linearizer linearizer;
 
     FineTuner tuner;

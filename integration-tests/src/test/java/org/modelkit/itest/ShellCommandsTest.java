@@ -42,10 +42,10 @@ class ShellCommandsTest {
     @InjectBundleContext
     BundleContext context;
 
-    @InjectService(timeout = 5000)
+    @InjectService(timeout = 30000)
     CommandProcessor processor;
 
-    @InjectService(timeout = 5000, filter = "(" + Method.NAME_PROPERTY + "=test-degree)")
+    @InjectService(timeout = 30000, filter = "(" + Method.NAME_PROPERTY + "=test-degree)")
     Embedder degree;
 
     CommandSession session;

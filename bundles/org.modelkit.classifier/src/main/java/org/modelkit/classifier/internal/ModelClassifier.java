@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import org.modelkit.api.classify.Classification;
 import org.modelkit.api.classify.Classifier;
 import org.modelkit.api.data.Tensor;
@@ -16,6 +15,7 @@ import org.modelkit.api.method.Capability;
 import org.modelkit.api.method.Method;
 import org.modelkit.api.method.MethodDescriptor;
 import org.modelkit.api.progress.Progress;
+import org.modelkit.compute.api.BackendBinding;
 import org.modelkit.compute.api.ComputeBackend;
 import org.modelkit.compute.api.LoadedModel;
 import org.modelkit.compute.api.ModelFormat;
@@ -43,7 +43,7 @@ public class ModelClassifier implements Classifier {
     /** Samples per forward pass. */
     static final int BATCH = 256;
 
-    private final AtomicReference<ComputeBackend> backend = new AtomicReference<>();
+    private final BackendBinding backend = new BackendBinding("classify");
     private final String version;
 
     /** @param context for the bundle's version */
@@ -60,11 +60,11 @@ public class ModelClassifier implements Classifier {
     @Reference(name = "backend", service = ComputeBackend.class, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, target = "(modelkit.backend.available=true)")
     void bindBackend(ComputeBackend b) {
-        backend.set(b);
+        backend.bind(b);
     }
 
     void unbindBackend(ComputeBackend b) {
-        backend.compareAndSet(b, null); // DS binds the new backend before unbinding the old one
+        backend.unbind(b);
     }
 
     @Override
@@ -105,10 +105,7 @@ public class ModelClassifier implements Classifier {
 
     @Override
     public Classification classify(Path model, Tensor features, Progress progress) {
-        ComputeBackend b = backend.get(); // the call finishes on the backend it started on
-        if (b == null) {
-            throw new IllegalStateException("no compute backend is bound to method 'classify' (see modelkit:backends)");
-        }
+        ComputeBackend b = backend.require(org.modelkit.compute.api.Capability.INFERENCE); // the call finishes on it
         if (features == null || features.rank() < 2 || features.dim(0) == 0) {
             throw new IllegalArgumentException("features must hold samples [n, ...], got " + features);
         }

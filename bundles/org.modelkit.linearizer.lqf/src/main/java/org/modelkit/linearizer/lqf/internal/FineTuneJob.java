@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import org.modelkit.api.data.Tensor;
 import org.modelkit.api.finetune.FineTuneRequest;
 import org.modelkit.api.finetune.FineTuneResult;
@@ -14,6 +13,7 @@ import org.modelkit.api.method.Method;
 import org.modelkit.api.method.MethodDescriptor;
 import org.modelkit.api.progress.Progress;
 import org.modelkit.compute.api.Capability;
+import org.modelkit.compute.api.BackendBinding;
 import org.modelkit.compute.api.ComputeBackend;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -36,7 +36,7 @@ public class FineTuneJob implements FineTuner {
     /** The configuration PID. */
     public static final String PID = "org.modelkit.linearizer.lqf.finetune";
 
-    private final AtomicReference<ComputeBackend> backend = new AtomicReference<>();
+    private final BackendBinding backend = new BackendBinding("lqf");
     private final String version;
     private volatile LqfSettings settings;
 
@@ -65,11 +65,11 @@ public class FineTuneJob implements FineTuner {
             policyOption = ReferencePolicyOption.GREEDY,
             target = "(&(modelkit.backend.available=true)(capabilities=autograd))")
     void bindBackend(ComputeBackend b) {
-        backend.set(b);
+        backend.bind(b);
     }
 
     void unbindBackend(ComputeBackend b) {
-        backend.compareAndSet(b, null);
+        backend.unbind(b);
     }
 
     @Override
@@ -79,15 +79,7 @@ public class FineTuneJob implements FineTuner {
     }
 
     private FineTuning tuning() {
-        ComputeBackend b = backend.get(); // the job runs to its end on this backend
-        if (b == null) {
-            throw new IllegalStateException("no compute backend is bound to method 'lqf' (it needs autograd; see"
-                    + " modelkit:backends)");
-        }
-        if (!b.capabilities().contains(Capability.AUTOGRAD)) {
-            throw new IllegalStateException("backend '" + b.id() + "' has no autograd, which LQF needs; choose one with"
-                    + " modelkit:backend use ID lqf");
-        }
+        ComputeBackend b = backend.require(Capability.AUTOGRAD); // the job runs to its end on this backend
         return new FineTuning(settings, Device.fromName(b.status().device()), b.engine(), b.id());
     }
 

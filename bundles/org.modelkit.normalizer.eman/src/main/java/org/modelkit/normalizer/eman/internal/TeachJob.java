@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import org.modelkit.api.method.Method;
 import org.modelkit.api.method.MethodDescriptor;
 import org.modelkit.api.progress.Progress;
@@ -15,6 +14,7 @@ import org.modelkit.api.teach.StudentTeacherTrainer;
 import org.modelkit.api.teach.TeachRequest;
 import org.modelkit.api.teach.TeachResult;
 import org.modelkit.compute.api.Capability;
+import org.modelkit.compute.api.BackendBinding;
 import org.modelkit.compute.api.ComputeBackend;
 import org.modelkit.compute.api.normalizer.Normalizer;
 import org.osgi.framework.BundleContext;
@@ -42,7 +42,7 @@ public class TeachJob implements StudentTeacherTrainer {
     /** The configuration PID. */
     public static final String PID = "org.modelkit.normalizer.eman.teach";
 
-    private final AtomicReference<ComputeBackend> backend = new AtomicReference<>();
+    private final BackendBinding backend = new BackendBinding("eman");
     private final Map<String, Normalizer> normalizers = new ConcurrentHashMap<>();
     private final String version;
     private volatile Settings settings;
@@ -72,11 +72,11 @@ public class TeachJob implements StudentTeacherTrainer {
             policyOption = ReferencePolicyOption.GREEDY,
             target = "(&(modelkit.backend.available=true)(capabilities=autograd))")
     void bindBackend(ComputeBackend b) {
-        backend.set(b);
+        backend.bind(b);
     }
 
     void unbindBackend(ComputeBackend b) {
-        backend.compareAndSet(b, null); // DS binds the new backend before unbinding the old one
+        backend.unbind(b);
     }
 
     @Reference(service = Normalizer.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -96,7 +96,7 @@ public class TeachJob implements StudentTeacherTrainer {
 
     /** @return the id of the bound backend, or null */
     String backendId() {
-        ComputeBackend b = backend.get();
+        ComputeBackend b = backend.current();
         return b == null ? null : b.id();
     }
 
@@ -113,15 +113,7 @@ public class TeachJob implements StudentTeacherTrainer {
             throw new IllegalArgumentException("no normalizer '" + request.normalizer() + "' is installed; installed: "
                     + (normalizers.isEmpty() ? "none" : String.join(", ", normalizerNames())));
         }
-        ComputeBackend b = backend.get(); // the job runs to its end on this backend
-        if (b == null) {
-            throw new IllegalStateException("no compute backend is bound to method 'eman' (it needs autograd;"
-                    + " see modelkit:backends)");
-        }
-        if (!b.capabilities().contains(Capability.AUTOGRAD)) {
-            throw new IllegalStateException("backend '" + b.id() + "' has no autograd, which student-teacher training"
-                    + " needs; choose one with modelkit:backend use ID eman");
-        }
+        ComputeBackend b = backend.require(Capability.AUTOGRAD); // the job runs to its end on this backend
         Device device = Device.fromName(b.status().device());
         try {
             return new Teaching(request, n, settings, device, b.engine(), b.id()).run(progress == null ? Progress.NONE
