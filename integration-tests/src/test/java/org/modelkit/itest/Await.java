@@ -17,6 +17,6 @@ final class Await {
             }
             Thread.sleep(25);
         }
-        fail("timed out after 20 s waiting for " + what);
+        fail("timed out after 60 s waiting for " + what);
     }
 }

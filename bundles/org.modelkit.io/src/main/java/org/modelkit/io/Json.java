@@ -45,7 +45,8 @@ public final class Json {
      * @param type the type to read into (a record, Map, List ...)
      * @param <T>  that type
      * @return the value
-     * @throws FormatException if the text is not valid JSON for that type, or is empty
+     * @throws FormatException if the text is not valid JSON for that type, is empty, or a record's
+     *                         constructor refuses the values (its message is kept)
      * @throws IOException     if the file cannot be read
      */
     public static <T> T read(Path path, Class<T> type) throws IOException {
@@ -57,6 +58,12 @@ public final class Json {
             return v;
         } catch (JsonParseException e) {
             throw new FormatException(path, "is not valid JSON for " + type.getSimpleName() + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            // Gson wraps what a record's constructor throws (its validation) in a plain RuntimeException
+            if (e.getCause() instanceof IllegalArgumentException bad) {
+                throw new FormatException(path, "does not hold a valid " + type.getSimpleName() + ": " + bad.getMessage());
+            }
+            throw e;
         }
     }
 }
