@@ -240,6 +240,14 @@ public class BackendCommands {
 
     /** Components with a reference named "backend" to ComputeBackend, named by modelkit.method or their name. */
     private List<User> users() {
+        return users(scr);
+    }
+
+    /**
+     * @param scr the runtime
+     * @return the components with a reference named "backend" to ComputeBackend, with the backends bound
+     */
+    static List<User> users(ServiceComponentRuntime scr) {
         List<User> out = new ArrayList<>();
         for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
             boolean uses = false;

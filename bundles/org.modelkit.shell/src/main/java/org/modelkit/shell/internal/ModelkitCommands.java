@@ -20,6 +20,8 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
 
 /**
  * The framework-wide commands of scope {@code modelkit}: {@code methods}, {@code info} and
@@ -37,13 +39,16 @@ public class ModelkitCommands {
     static final String BACKEND_PROPERTY = "modelkit.backend";
 
     private final BundleContext context;
+    private final ServiceComponentRuntime scr;
 
     /**
      * @param context this bundle's context, to look methods up
+     * @param scr     to see which backend a method component is bound to
      */
     @Activate
-    public ModelkitCommands(BundleContext context) {
+    public ModelkitCommands(BundleContext context, @Reference ServiceComponentRuntime scr) {
         this.context = context;
+        this.scr = scr;
     }
 
     /** One installed method service. */
@@ -148,12 +153,32 @@ public class ModelkitCommands {
                 .map(c -> c.substring(c.lastIndexOf('.') + 1)).collect(Collectors.joining(", "));
     }
 
-    private static String backend(Installed m) {
+    private String backend(Installed m) {
         Object b = m.ref().getProperty(BACKEND_PROPERTY);
         if (b != null) {
             return b.toString();
         }
-        return m.descriptor().needs().isEmpty() ? "pure Java" : "-";
+        if (m.descriptor().needs().isEmpty()) {
+            return "pure Java";
+        }
+        // the backend its component's "backend" reference is bound to, from Declarative Services
+        for (BackendCommands.User u : BackendCommands.users(scr)) {
+            if (u.name().equals(m.descriptor().name()) && !u.boundServices().isEmpty()) {
+                List<String> ids = new ArrayList<>();
+                for (long sid : u.boundServices()) {
+                    try {
+                        var refs = context.getServiceReferences((String) null, "(" + Constants.SERVICE_ID + "=" + sid + ")");
+                        if (refs != null) {
+                            ids.add(String.valueOf(refs[0].getProperty(BackendCommands.ID)));
+                        }
+                    } catch (org.osgi.framework.InvalidSyntaxException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                return String.join(", ", ids);
+            }
+        }
+        return "- (none bound)";
     }
 
     private static String format(Object v) {
