@@ -132,6 +132,92 @@ class NormalizerTest {
         eman.close();
     }
 
+    /**
+     * The notes' own setting for the closed-form check: sklearn digits (1,797 8x8 images, scaled to
+     * [0, 1]), the MLP 64-128-BN-128-BN-10, SGD lr 0.05 momentum 0.9, batch 32, 300 steps, m = 0.99.
+     * Returns the largest |teacher running mean - closed-form EMA| over both batch norms, and checks
+     * the counters on the way.
+     */
+    static double[] digitsClosedForm() throws IOException {
+        LabelledSet all = org.modelkit.io.Csv.readLabelled(testdata("sklearn/digits.csv.gz"), false, -1);
+        float[] x = all.features().toArray();
+        for (int i = 0; i < x.length; i++) {
+            x[i] /= 16f;
+        }
+        LabelledSet digits = new LabelledSet(org.modelkit.api.data.Tensor.of(x, all.size(), 64), all.labels(),
+                all.classNames());
+        Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.05f)).optMomentum(0.9f).build();
+        Shape in = new Shape(1, 64);
+        try (StudentTeacher st = new StudentTeacher(() -> Networks.mlp(new int[] {128, 128}, 10,
+                Networks.Nonlinearity.RELU, true), in, new EmanNormalizer(), sgd, Device.cpu(), "PyTorch", 11)) {
+            List<String> names = new ArrayList<>();
+            for (var p : st.student().getParameters()) {
+                if (p.getKey().endsWith("runningMean")) {
+                    names.add(p.getKey());
+                }
+            }
+            List<double[]> expected = new ArrayList<>();
+            for (String n : names) {
+                expected.add(doubles(param(st.student(), n).getArray()));
+            }
+            Random r = new Random(11);
+            Loss ce = Loss.softmaxCrossEntropyLoss();
+            double scale = 0;
+            for (int step = 0; step < 300; step++) {
+                int[] rows = new int[32];
+                float[] y = new float[32];
+                for (int i = 0; i < rows.length; i++) {
+                    rows[i] = r.nextInt(digits.size());
+                    y[i] = digits.label(rows[i]);
+                }
+                try (NDManager m = st.manager().newSubManager()) {
+                    NDArray xb = Datasets.rows(m, digits.features(), rows);
+                    NDArray labels = m.create(y);
+                    st.step(t -> ce.evaluate(new NDList(labels), t.forward(new NDList(xb))));
+                }
+                st.follow(M);
+                for (int k = 0; k < names.size(); k++) {
+                    double[] s = doubles(param(st.student(), names.get(k)).getArray());
+                    double[] e = expected.get(k);
+                    for (int i = 0; i < e.length; i++) {
+                        e[i] = M * e[i] + (1 - M) * s[i];
+                        scale = Math.max(scale, Math.abs(e[i]));
+                    }
+                }
+            }
+            double err = 0;
+            for (int k = 0; k < names.size(); k++) {
+                double[] t = doubles(param(st.teacher(), names.get(k)).getArray());
+                for (int i = 0; i < t.length; i++) {
+                    err = Math.max(err, Math.abs(t[i] - expected.get(k)[i]));
+                }
+            }
+            for (var p : st.teacher().getParameters()) {
+                if (p.getKey().endsWith(CountingBatchNorm.COUNTER)) {
+                    assertEquals(300f, p.getValue().getArray().getFloat(0), "counter " + p.getKey() + " copied");
+                }
+            }
+            return new double[] {err, scale};
+        }
+    }
+
+    static Parameter param(Block b, String name) {
+        for (var p : b.getParameters()) {
+            if (p.getKey().equals(name)) {
+                return p.getValue();
+            }
+        }
+        throw new AssertionError("no parameter " + name);
+    }
+
+    @Test
+    void onDigitsTheRunningMeansAreTheClosedFormEmaToOneMillionth() throws IOException {
+        double[] r = digitsClosedForm();
+        System.out.printf("digits MLP, 300 updates, both batch norms: teacher running mean vs closed-form EMA: max error"
+                + " %.3g (largest |mean| %.3g)%n", r[0], r[1]);
+        assertTrue(r[0] <= 1e-6, "teacher running means differ from the closed-form EMA by " + r[0]);
+    }
+
     /** Teacher outputs for samples 0..7 of the test set, batched with the given companions. */
     static float[] probe(EmaNormalizer n, Block teacher, int companionsFrom, int companions) {
         int[] rows = new int[8 + companions];
