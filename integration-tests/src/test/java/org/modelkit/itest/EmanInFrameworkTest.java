@@ -138,6 +138,16 @@ class EmanInFrameworkTest {
     }
 
     @Test
+    void mocoWithBothTeachersThroughTheShell() throws Exception {
+        // runs in a test thread, not the thread that initialised DJL, where PyTorch's grad mode is on: the
+        // teacher update must not chain into the autograd graph (a second MoCo step then fails)
+        Summary s = assertInstanceOf(Summary.class, session.execute("modelkit:teach -p moco -n eman,bn -e 2 -l 0.05 "
+                + testdata("fashion-mnist/train-2000-images-idx3-ubyte.gz") + " "
+                + testdata("fashion-mnist/t10k-1000-images-idx3-ubyte.gz")));
+        assertTrue(s.headline().contains("moco-eman") && s.headline().contains("moco-bn"), s.headline());
+    }
+
+    @Test
     void shortFixMatchEmanJobThroughTheShell() throws Exception {
         Path out = tmp.resolve("shell");
         Summary s = assertInstanceOf(Summary.class, session.execute("modelkit:teach -l 0.05 -e 2 -s 3 -o " + out + " "

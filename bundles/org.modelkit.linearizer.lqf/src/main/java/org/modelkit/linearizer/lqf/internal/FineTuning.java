@@ -277,7 +277,8 @@ final class FineTuning {
                     throw new IllegalArgumentException("pre-trained parameter '" + p.getKey() + "' is missing or has another"
                             + " shape");
                 }
-                p.getValue().getArray().intern(s.getArray().duplicate());
+                p.getValue().getArray().intern(s.getArray().stopGradient().duplicate());
+                p.getValue().getArray().setRequiresGradient(true);
             }
         }
     }
@@ -296,7 +297,7 @@ final class FineTuning {
             ai.djl.nn.BlockList children = seq.getChildren();
             ParameterStore store = new ParameterStore(sub, false);
             for (int i = 0; i < children.size() - 1; i++) {
-                phi = children.get(i).getValue().forward(store, new NDList(phi), false).singletonOrThrow();
+                phi = children.get(i).getValue().forward(store, new NDList(phi), false).singletonOrThrow().stopGradient();
             }
             phi = phi.reshape(phi.getShape().get(0), -1).toType(DataType.FLOAT64, false);
             phi.attach(sub);
@@ -330,7 +331,8 @@ final class FineTuning {
                 NDArray target = p.getValue().getArray();
                 NDArray v = p.getKey().equals("weight") ? w.get(new NDIndex("0:" + f + ", :")).transpose()
                         : w.get(new NDIndex(f + ", :"));
-                target.intern(v.toType(target.getDataType(), false).reshape(target.getShape()).duplicate());
+                target.intern(v.toType(target.getDataType(), false).reshape(target.getShape()).stopGradient().duplicate());
+                target.setRequiresGradient(true);
             }
         }
     }

@@ -136,7 +136,9 @@ final class Net implements AutoCloseable {
             if (p == null) {
                 return null;
             }
-            NDArray c = p.getArray().duplicate();
+            // detached: PyTorch's grad mode is on in threads other than DJL's initialising one, where a plain
+            // copy of a learnable array would keep it in the block's autograd graph
+            NDArray c = p.getArray().stopGradient().duplicate();
             c.attach(m);
             Param out = new Param(name, c, order.indexOf(name));
             params.put(name, out);

@@ -56,7 +56,7 @@ public class EmaNormalizer implements Normalizer {
     public void initialize(Block student, Block teacher) {
         for (Pair<Parameter, Parameter> p : pairs(student, teacher)) {
             NDArray t = p.getValue().getArray();
-            t.intern(p.getKey().getArray().duplicate());
+            t.intern(p.getKey().getArray().stopGradient().duplicate());
             t.setRequiresGradient(false);
         }
     }
@@ -70,10 +70,13 @@ public class EmaNormalizer implements Normalizer {
         float m = (float) momentum;
         for (Pair<Parameter, Parameter> p : pairs) {
             Parameter s = p.getKey();
+            // the student's arrays are read through stopGradient(): PyTorch's grad mode is per thread and on by
+            // default in threads other than the one that initialised DJL, and an in-place update with an
+            // operand that requires a gradient would chain every step into the teacher's autograd graph
+            NDArray v = s.getArray().stopGradient();
             if (!batchStatistics && isCounter(s)) {
-                p.getValue().getArray().intern(s.getArray().duplicate());
+                p.getValue().getArray().intern(v.duplicate());
             } else if (!batchStatistics || s.requiresGradient()) {
-                NDArray v = s.getArray();
                 p.getValue().getArray().subi(v).muli(m).addi(v);
             }
         }
@@ -82,7 +85,7 @@ public class EmaNormalizer implements Normalizer {
     @Override
     public NDList teacherForward(Block teacher, ParameterStore store, NDList inputs) {
         if (!batchStatistics) {
-            return teacher.forward(store, inputs, false);
+            return detached(teacher.forward(store, inputs, false));
         }
         // batch statistics, as a conventional teacher in training mode; the forward pass would move the
         // stored statistics (and counters), so they are put back afterwards, on the device
@@ -95,12 +98,20 @@ public class EmaNormalizer implements Normalizer {
             }
         }
         try {
-            return teacher.forward(store, inputs, true);
+            return detached(teacher.forward(store, inputs, true));
         } finally {
             for (int i = 0; i < state.size(); i++) {
                 state.get(i).intern(saved.get(i));
             }
         }
+    }
+
+    private static NDList detached(NDList out) {
+        NDList d = new NDList(out.size());
+        for (NDArray a : out) {
+            d.add(a.stopGradient());
+        }
+        return d;
     }
 
     private static boolean isCounter(Parameter p) {
