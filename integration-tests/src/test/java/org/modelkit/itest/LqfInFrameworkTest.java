@@ -165,6 +165,9 @@ class LqfInFrameworkTest {
         assertEquals("30 labelled (3 per class), 1000 test", s.fields().get("samples"));
         assertTrue(Files.size(out.resolve("loss.png")) > 1000);
         assertTrue(Files.exists(out.resolve("delta.params")));
+        Summary p = assertInstanceOf(Summary.class, session.execute("modelkit:finetuned " + out + " "
+                + testdata("mnist/t10k-1000-images-idx3-ubyte.gz")));
+        assertTrue(p.headline().startsWith("shell on 1000 samples: accuracy 0."), p.headline());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> session.execute(
                 "modelkit:finetune -s newton " + testdata("models/fashion-cnn-leaky") + " "
                         + testdata("mnist/train-1000-images-idx3-ubyte.gz") + " "

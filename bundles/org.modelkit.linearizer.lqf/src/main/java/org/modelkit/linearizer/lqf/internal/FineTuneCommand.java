@@ -34,7 +34,8 @@ import org.osgi.service.component.annotations.Component;
  * against the linear-probe baseline and how fast the loss fell; with {@code -s kfac,gd} both solvers
  * run and a plot of the loss per step compares them.
  */
-@Component(service = FineTuneCommand.class, property = {"osgi.command.scope=modelkit", "osgi.command.function=finetune"})
+@Component(service = FineTuneCommand.class, property = {"osgi.command.scope=modelkit", "osgi.command.function=finetune",
+    "osgi.command.function=finetuned"})
 public class FineTuneCommand {
     private final BundleContext context;
 
@@ -132,6 +133,35 @@ public class FineTuneCommand {
         }
         return new Summary("test accuracy: " + String.join(", ", headlines) + String.format(Locale.ROOT,
                 "; linear probe %s", f.get("linear probe test accuracy")), f);
+    }
+
+    /** @return the accuracy of a fine-tuned model directory on a labelled data set */
+    @Descriptor("predict with a model directory written by modelkit:finetune (f0 + J·(w - w0)) and print its accuracy")
+    public Summary finetuned(
+            @Descriptor("the fine-tuned model directory (-o of modelkit:finetune)") String model,
+            @Descriptor("images: IDX (labels beside it) or CSV (label last)") String data) throws IOException {
+        LabelledSet set = LabelledFiles.read(Path.of(data));
+        ServiceReference<FineTuner> ref = find();
+        FineTuner tuner = context.getService(ref);
+        if (tuner == null) {
+            throw new IllegalStateException("the fine-tuning service went away");
+        }
+        long t0 = System.nanoTime();
+        int[] p;
+        try {
+            p = tuner.predict(Path.of(model), set.features());
+        } finally {
+            context.ungetService(ref);
+        }
+        int ok = 0;
+        for (int i = 0; i < p.length; i++) {
+            ok += p[i] == set.label(i) ? 1 : 0;
+        }
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("model", model);
+        f.put("samples", Integer.toString(p.length));
+        return new Summary(String.format(Locale.ROOT, "%s on %d samples: accuracy %.4f in %.2f s", Path.of(model).getFileName(),
+                p.length, (double) ok / p.length, (System.nanoTime() - t0) / 1e9), f);
     }
 
     /** {@code perClass} random samples of every class (all of a class that has fewer). */
