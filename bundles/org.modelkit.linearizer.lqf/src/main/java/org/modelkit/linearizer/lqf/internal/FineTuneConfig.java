@@ -27,7 +27,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + " the largest stable step (found by power iteration)")
     double gdRate() default 0;
 
-    @AttributeDefinition(description = "Standard deviation of the new head's initial weights (its bias starts at 0)")
+    @AttributeDefinition(description = "Standard deviation of the new head's initial weights (its bias starts at 0);"
+            + " 0 starts the head as the linear probe (ridge regression on the frozen features)")
     double headScale() default 0.01;
 
     @AttributeDefinition(description = "Samples per forward pass when evaluating")

@@ -89,7 +89,11 @@ final class FineTuning {
             copyExcept(pre.block(), net, Set.copyOf(head));
             NDArray x = Datasets.rows(m, r.train().features(), range(r.train().size()));
             NDArray labels = m.create(longs(r.train().labels()));
-            initHead(net, r.seed());
+            if (settings.headScale() == 0) {
+                fitHead(net, x, labels, classes); // start from the linear probe
+            } else {
+                initHead(net, r.seed());
+            }
             List<String> selected = select(layers, r.linearizedLayers());
             LinearizedModelFit fit = fit(net, selected, x, labels, r.solver(), r.steps(), progress);
             try (fit) {

@@ -15,7 +15,8 @@ record LqfSettings(double alpha, double weightDecay, double damping, double kfac
                 "must be finite and > 0 (it makes the optimum unique)");
         check(damping > 0 && Double.isFinite(damping), "damping", damping, "must be finite and > 0");
         check(kfacRate >= 0 && Double.isFinite(kfacRate), "kfacRate", kfacRate, "must be finite and >= 0 (0: exact line search)");
-        check(headScale > 0 && Double.isFinite(headScale), "headScale", headScale, "must be finite and > 0");
+        check(headScale >= 0 && Double.isFinite(headScale), "headScale", headScale,
+                "must be finite and >= 0 (0: the head starts as the linear probe)");
         check(gdRate >= 0 && Double.isFinite(gdRate), "gdRate", gdRate, "must be finite and >= 0 (0: the largest stable)");
         check(evalBatchSize >= 1, "evalBatchSize", evalBatchSize, "must be at least 1");
     }
