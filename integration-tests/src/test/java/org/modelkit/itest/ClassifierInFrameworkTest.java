@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -58,18 +54,12 @@ class ClassifierInFrameworkTest {
     Classifier classifier;
     CommandSession session;
 
-    private void backend(String factoryPid, Map<String, Object> values) throws Exception {
-        Configuration c = configAdmin.getFactoryConfiguration(factoryPid, "cpu", "?");
-        c.update(new Hashtable<>(values));
-        created.add(c);
-    }
-
     @BeforeEach
     void open() throws Exception {
-        backend("org.modelkit.compute.pytorch", Map.of("backend.id", "pytorch-cpu", "device", "cpu"));
-        backend("org.modelkit.compute.onnx", Map.of("backend.id", "onnx-cpu", "execution.provider", "cpu"));
-        PrintStream ps = new PrintStream(new ByteArrayOutputStream(), true);
-        session = processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
+        created.add(Fixtures.pytorchCpu(configAdmin));
+        created.add(Fixtures.backend(configAdmin, "org.modelkit.compute.onnx", "cpu",
+                Map.of("backend.id", "onnx-cpu", "execution.provider", "cpu")));
+        session = Fixtures.session(processor);
         AtomicReference<Classifier> c = new AtomicReference<>();
         Await.until("the classify service and both backends", () -> {
             try {

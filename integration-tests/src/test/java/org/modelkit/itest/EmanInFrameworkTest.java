@@ -6,15 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Hashtable;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.modelkit.api.data.LabelledSet;
-import org.modelkit.api.method.Method;
 import org.modelkit.api.progress.Progress;
 import org.modelkit.api.teach.Paradigm;
 import org.modelkit.api.teach.StudentTeacherTrainer;
@@ -33,7 +26,6 @@ import org.modelkit.compute.api.normalizer.Normalizer;
 import org.modelkit.io.Idx;
 import org.modelkit.shell.format.Summary;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
@@ -70,21 +62,9 @@ class EmanInFrameworkTest {
 
     @BeforeEach
     void open() throws Exception {
-        backend = configAdmin.getFactoryConfiguration("org.modelkit.compute.pytorch", "cpu", "?");
-        backend.update(new Hashtable<>(Map.of("backend.id", "pytorch-cpu", "device", "cpu")));
-        AtomicReference<StudentTeacherTrainer> t = new AtomicReference<>();
-        Await.until("the eman job service", () -> {
-            try {
-                context.getServiceReferences(StudentTeacherTrainer.class, "(" + Method.NAME_PROPERTY + "=eman)").stream()
-                        .findFirst().ifPresent(r -> t.set(context.getService(r)));
-            } catch (InvalidSyntaxException e) {
-                throw new IllegalStateException(e);
-            }
-            return t.get() != null;
-        });
-        teacher = t.get();
-        PrintStream ps = new PrintStream(new ByteArrayOutputStream(), true);
-        session = processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
+        backend = Fixtures.pytorchCpu(configAdmin);
+        teacher = Fixtures.method(context, StudentTeacherTrainer.class, "eman");
+        session = Fixtures.session(processor);
     }
 
     @AfterEach

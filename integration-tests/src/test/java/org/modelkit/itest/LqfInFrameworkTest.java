@@ -11,13 +11,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Hashtable;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
@@ -31,7 +26,6 @@ import org.modelkit.api.finetune.FineTuneRequest;
 import org.modelkit.api.finetune.FineTuneResult;
 import org.modelkit.api.finetune.FineTuner;
 import org.modelkit.api.finetune.Solver;
-import org.modelkit.api.method.Method;
 import org.modelkit.api.progress.Progress;
 import org.modelkit.compute.api.ComputeBackend;
 import org.modelkit.compute.api.linearizer.LinearizedModel;
@@ -74,25 +68,20 @@ class LqfInFrameworkTest {
 
     @BeforeEach
     void open() throws Exception {
-        backend = configAdmin.getFactoryConfiguration("org.modelkit.compute.pytorch", "cpu", "?");
-        backend.update(new Hashtable<>(Map.of("backend.id", "pytorch-cpu", "device", "cpu")));
-        AtomicReference<FineTuner> t = new AtomicReference<>();
+        backend = Fixtures.pytorchCpu(configAdmin);
+        tuner = Fixtures.method(context, FineTuner.class, "lqf");
         AtomicReference<ComputeBackend> b = new AtomicReference<>();
-        Await.until("the lqf job service", () -> {
+        Await.until("the pytorch-cpu backend", () -> {
             try {
-                context.getServiceReferences(FineTuner.class, "(" + Method.NAME_PROPERTY + "=lqf)").stream().findFirst()
-                        .ifPresent(r -> t.set(context.getService(r)));
                 context.getServiceReferences(ComputeBackend.class, "(" + ComputeBackend.ID + "=pytorch-cpu)").stream()
                         .findFirst().ifPresent(r -> b.set(context.getService(r)));
             } catch (InvalidSyntaxException e) {
                 throw new IllegalStateException(e);
             }
-            return t.get() != null && b.get() != null;
+            return b.get() != null;
         });
-        tuner = t.get();
         pytorch = b.get();
-        PrintStream ps = new PrintStream(new ByteArrayOutputStream(), true);
-        session = processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
+        session = Fixtures.session(processor);
     }
 
     @AfterEach

@@ -19,11 +19,14 @@ public final class LabelledFiles {
     /**
      * @param file an IDX images file or a CSV file
      * @return the samples, images {@code [n, h, w]} in [0, 1]
-     * @throws IllegalArgumentException if the name fits neither form or the labels file is missing
+     * @throws IllegalArgumentException if the file or its labels file is missing, or the name fits neither form
      * @throws FormatException          if a file is malformed or a CSV row is not a square image
      * @throws IOException              if a file cannot be read
      */
     public static LabelledSet read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no data file '" + file + "'");
+        }
         String name = file.getFileName().toString();
         String lower = name.toLowerCase(Locale.ROOT);
         if (lower.endsWith(".csv") || lower.endsWith(".csv.gz")) {

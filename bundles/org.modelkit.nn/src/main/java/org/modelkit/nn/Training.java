@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -167,6 +168,17 @@ public final class Training {
      * @return the predicted class of each sample
      */
     public static int[] predict(Model model, Tensor features, int batchSize) {
+        return predict(model.getBlock(), model.getNDManager(), features, batchSize);
+    }
+
+    /**
+     * @param block     an initialised network, run in inference mode
+     * @param manager   where its parameters live; each batch works in a sub-manager of it
+     * @param features  samples {@code [n, h, w]} or {@code [n, c, h, w]}
+     * @param batchSize samples per forward pass
+     * @return the predicted class of each sample
+     */
+    public static int[] predict(Block block, NDManager manager, Tensor features, int batchSize) {
         int n = features.dim(0);
         int[] out = new int[n];
         for (int s = 0; s < n; s += batchSize) {
@@ -174,9 +186,9 @@ public final class Training {
             for (int i = 0; i < batch.length; i++) {
                 batch[i] = s + i;
             }
-            try (NDManager m = model.getNDManager().newSubManager()) {
+            try (NDManager m = manager.newSubManager()) {
                 NDArray x = features(m, features, batch);
-                NDArray scores = model.getBlock().forward(new ai.djl.training.ParameterStore(m, false), new NDList(x), false)
+                NDArray scores = block.forward(new ai.djl.training.ParameterStore(m, false), new NDList(x), false)
                         .singletonOrThrow();
                 int[] p = scores.argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray();
                 System.arraycopy(p, 0, out, s, p.length);

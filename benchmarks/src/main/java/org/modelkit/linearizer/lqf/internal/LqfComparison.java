@@ -30,6 +30,7 @@ import org.modelkit.io.LinePlot;
 import org.modelkit.nn.Datasets;
 import org.modelkit.nn.ModelFiles;
 import org.modelkit.nn.ModelSpec;
+import org.modelkit.nn.Training;
 
 /**
  * LQF against non-linear fine-tuning (cross-entropy, all layers) and a linear probe, on the same
@@ -89,7 +90,7 @@ public final class LqfComparison {
             }
             table.append("| ").append(shots).append(" |");
             for (double[] a : acc) {
-                table.append(" ").append(pm(a)).append(" |");
+                table.append(" ").append(org.modelkit.nn.Stats.meanSd(a)).append(" |");
             }
             table.append("\n");
         }
@@ -163,33 +164,12 @@ public final class LqfComparison {
                     }
                 }
             }
+            int[] p = Training.predict(net, m, test.features(), 500);
             int ok = 0;
-            for (int s = 0; s < test.size(); s += 500) {
-                int[] rows = new int[Math.min(500, test.size() - s)];
-                for (int i = 0; i < rows.length; i++) {
-                    rows[i] = s + i;
-                }
-                try (NDManager sub = m.newSubManager()) {
-                    long[] p = net.forward(new ParameterStore(sub, false), new NDList(Datasets.rows(sub, test.features(), rows)),
-                            false).singletonOrThrow().argMax(1).toLongArray();
-                    for (int i = 0; i < p.length; i++) {
-                        ok += p[i] == test.label(rows[i]) ? 1 : 0;
-                    }
-                }
+            for (int i = 0; i < p.length; i++) {
+                ok += p[i] == test.label(i) ? 1 : 0;
             }
             return (double) ok / test.size();
         }
-    }
-
-    private static String pm(double[] v) {
-        double mean = 0;
-        for (double x : v) {
-            mean += x / v.length;
-        }
-        double var = 0;
-        for (double x : v) {
-            var += (x - mean) * (x - mean) / Math.max(1, v.length - 1);
-        }
-        return String.format(Locale.ROOT, "%.3f ± %.3f", mean, Math.sqrt(var));
     }
 }

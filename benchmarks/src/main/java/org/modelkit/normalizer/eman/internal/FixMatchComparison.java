@@ -81,7 +81,7 @@ public final class FixMatchComparison {
                             fraction * 100, labels, name, seed, finalT[seed], finalS[seed], s);
                 }
                 table.append(String.format(Locale.ROOT, "| %.0f%% (%d) | %s | %s | %s | %s | %.0f |%n", fraction * 100, labels,
-                        name, pm(finalT), pm(finalS), pm(bestT), secs / seeds));
+                        name, org.modelkit.nn.Stats.meanSd(finalT), org.modelkit.nn.Stats.meanSd(finalS), org.modelkit.nn.Stats.meanSd(bestT), secs / seeds));
                 double[] mean = new double[epochs];
                 for (int e = 0; e < epochs; e++) {
                     for (int seed = 0; seed < seeds; seed++) {
@@ -106,17 +106,5 @@ public final class FixMatchComparison {
             m = Math.max(m, x);
         }
         return m;
-    }
-
-    private static String pm(double[] v) {
-        double mean = 0;
-        for (double x : v) {
-            mean += x / v.length;
-        }
-        double var = 0;
-        for (double x : v) {
-            var += (x - mean) * (x - mean) / Math.max(1, v.length - 1);
-        }
-        return String.format(Locale.ROOT, "%.3f ± %.3f", mean, Math.sqrt(var));
     }
 }

@@ -76,6 +76,9 @@ public class ModelClassifier implements Classifier {
     /** The model file the backend loads: the file itself, or model.onnx / model.pt in a model directory. */
     static Path modelFile(Path model, ComputeBackend b) {
         ModelFormat wanted = "OnnxRuntime".equals(b.engine()) ? ModelFormat.ONNX : ModelFormat.TORCHSCRIPT;
+        if (!Files.exists(model)) {
+            throw new IllegalArgumentException("no model file or directory '" + model + "'");
+        }
         if (Files.isDirectory(model)) {
             Path f = model.resolve(wanted == ModelFormat.ONNX ? "model.onnx" : "model.pt");
             if (!Files.isRegularFile(f)) {
@@ -125,7 +128,15 @@ public class ModelClassifier implements Classifier {
                     rows[i] = s + i;
                 }
                 batchShape[0] = rows.length;
-                Tensor out = m.run(List.of(features.select(rows).reshape(batchShape))).get(0);
+                Tensor out;
+                try {
+                    out = m.run(List.of(features.select(rows).reshape(batchShape))).get(0);
+                } catch (IllegalArgumentException e) {
+                    String why = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+                    throw new IllegalArgumentException("samples of shape " + java.util.Arrays.toString(
+                            java.util.Arrays.copyOfRange(shape, 1, shape.length)) + " do not fit model '" + file + "': "
+                            + why, e);
+                }
                 if (out.rank() != 2 || out.dim(0) != rows.length) {
                     throw new IllegalArgumentException("model '" + file + "' gives outputs of shape "
                             + java.util.Arrays.toString(out.shape()) + ", not [batch, classes]");

@@ -61,11 +61,12 @@ public class ModelkitCommands {
     @Descriptor("list the installed method services: name, interface, bundle, version and backend")
     public TextTable methods() {
         List<List<String>> rows = new ArrayList<>();
+        List<BackendCommands.User> users = BackendCommands.users(scr);
         for (Installed m : installed()) {
             Bundle b = m.ref().getBundle();
             rows.add(List.of(m.descriptor().name(), interfaces(m.ref()),
                     b == null ? "-" : b.getSymbolicName() + " [" + b.getBundleId() + "]",
-                    m.descriptor().version(), backend(m)));
+                    m.descriptor().version(), backend(m, users)));
         }
         return new TextTable(List.of("NAME", "INTERFACE", "BUNDLE", "VERSION", "BACKEND"), rows);
     }
@@ -87,7 +88,7 @@ public class ModelkitCommands {
                 f.put("interfaces", interfaces(m.ref()));
                 f.put("needs", d.needs().isEmpty() ? "nothing (pure Java)"
                         : d.needs().stream().map(Enum::name).sorted().map(String::toLowerCase).collect(Collectors.joining(", ")));
-                f.put("backend", backend(m));
+                f.put("backend", backend(m, BackendCommands.users(scr)));
                 Bundle b = m.ref().getBundle();
                 f.put("bundle", b == null ? "-" : b.getSymbolicName() + " " + b.getVersion() + " [" + b.getBundleId() + "]");
                 f.put("service.id", String.valueOf(m.ref().getProperty(Constants.SERVICE_ID)));
@@ -153,7 +154,7 @@ public class ModelkitCommands {
                 .map(c -> c.substring(c.lastIndexOf('.') + 1)).collect(Collectors.joining(", "));
     }
 
-    private String backend(Installed m) {
+    private String backend(Installed m, List<BackendCommands.User> users) {
         Object b = m.ref().getProperty(BACKEND_PROPERTY);
         if (b != null) {
             return b.toString();
@@ -162,7 +163,7 @@ public class ModelkitCommands {
             return "pure Java";
         }
         // the backend its component's "backend" reference is bound to, from Declarative Services
-        for (BackendCommands.User u : BackendCommands.users(scr)) {
+        for (BackendCommands.User u : users) {
             if (u.name().equals(m.descriptor().name()) && !u.boundServices().isEmpty()) {
                 List<String> ids = new ArrayList<>();
                 for (long sid : u.boundServices()) {

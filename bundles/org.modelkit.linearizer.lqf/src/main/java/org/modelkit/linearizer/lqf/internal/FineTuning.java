@@ -38,6 +38,7 @@ import org.modelkit.io.Json;
 import org.modelkit.nn.Datasets;
 import org.modelkit.nn.ModelFiles;
 import org.modelkit.nn.ModelSpec;
+import org.modelkit.nn.Training;
 
 /**
  * LQF fine-tuning (Achille et al., arXiv:2012.11140), as reconstructed in the bundle README:
@@ -133,22 +134,12 @@ final class FineTuning {
 
     /** Accuracy of the block's own inference output. */
     private double blockAccuracy(Block net, LabelledSet set, NDManager m) {
+        int[] p = Training.predict(net, m, set.features(), settings.evalBatchSize());
         int ok = 0;
-        int n = set.size();
-        for (int s = 0; s < n; s += settings.evalBatchSize()) {
-            int[] rows = new int[Math.min(settings.evalBatchSize(), n - s)];
-            for (int i = 0; i < rows.length; i++) {
-                rows[i] = s + i;
-            }
-            try (NDManager sub = m.newSubManager()) {
-                long[] p = net.forward(new ParameterStore(sub, false), new NDList(Datasets.rows(sub, set.features(), rows)),
-                        false).singletonOrThrow().argMax(1).toLongArray();
-                for (int i = 0; i < p.length; i++) {
-                    ok += p[i] == set.label(rows[i]) ? 1 : 0;
-                }
-            }
+        for (int i = 0; i < p.length; i++) {
+            ok += p[i] == set.label(i) ? 1 : 0;
         }
-        return (double) ok / n;
+        return (double) ok / p.length;
     }
 
     /** A linearized model, its fitted step, and the loss per step. */
@@ -156,13 +147,11 @@ final class FineTuning {
         final TangentModel model;
         final NDList delta;
         final double[] loss;
-        final double rate;
 
-        LinearizedModelFit(TangentModel model, NDList delta, double[] loss, double rate) {
+        LinearizedModelFit(TangentModel model, NDList delta, double[] loss) {
             this.model = model;
             this.delta = delta;
             this.loss = loss;
-            this.rate = rate;
         }
 
         @Override
@@ -185,18 +174,16 @@ final class FineTuning {
         TangentModel model = (TangentModel) new LqfLinearizer().linearize(net, Set.copyOf(selected)::contains, m);
         try (Quadratic q = new Quadratic(model, x, labels, settings.alpha(), settings.weightDecay())) {
             NDList delta = start == null ? q.zeros(m) : start;
-            double rate;
             double[] loss;
             if (solver == Solver.KFAC) {
                 try (Kfac kfac = Kfac.compute(model, x, settings.damping())) {
-                    rate = settings.kfacRate();
-                    loss = q.minimise(delta, solver, kfac, rate, steps, progress, null);
+                    loss = q.minimise(delta, solver, kfac, settings.kfacRate(), steps, progress);
                 }
             } else {
-                rate = settings.gdRate() > 0 ? settings.gdRate() : 1.9 / q.largestEigenvalue();
-                loss = q.minimise(delta, solver, null, rate, steps, progress, null);
+                double rate = settings.gdRate() > 0 ? settings.gdRate() : 1.9 / q.largestEigenvalue();
+                loss = q.minimise(delta, solver, null, rate, steps, progress);
             }
-            return new LinearizedModelFit(model, delta, loss, rate);
+            return new LinearizedModelFit(model, delta, loss);
         } catch (RuntimeException e) {
             model.close();
             throw e;

@@ -234,10 +234,6 @@ final class Kfac implements AutoCloseable {
         return out;
     }
 
-    /** @return the number of preconditioned layers */
-    int layerCount() {
-        return layers.size();
-    }
 
     @Override
     public void close() {

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
@@ -252,8 +251,4 @@ final class Pass {
         throw new IllegalStateException("unknown node " + node);
     }
 
-    /** @return whether the array is floating point */
-    static boolean floating(NDArray a) {
-        return a.getDataType() == DataType.FLOAT32 || a.getDataType() == DataType.FLOAT64;
-    }
 }

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import java.util.function.IntConsumer;
 import org.modelkit.api.finetune.Solver;
 import org.modelkit.api.progress.Progress;
 
@@ -140,11 +139,9 @@ final class Quadratic implements AutoCloseable {
      * @param rate     the step size; for K-FAC 0 means the exact line search
      * @param steps    how many steps
      * @param progress "step" reports, cancellation between steps
-     * @param onStep   told the step just finished, or null
      * @return L before the first step and after every step
      */
-    double[] minimise(NDList delta, Solver solver, Kfac kfac, double rate, int steps, Progress progress,
-            IntConsumer onStep) {
+    double[] minimise(NDList delta, Solver solver, Kfac kfac, double rate, int steps, Progress progress) {
         double[] loss = new double[steps + 1];
         NDManager owner = delta.head().getManager();
         NDList previous = null; // the last update, for K-FAC's momentum
@@ -208,9 +205,6 @@ final class Quadratic implements AutoCloseable {
             }
             previous = update;
             progress.report("step", s + 1, steps);
-            if (onStep != null) {
-                onStep.accept(s + 1);
-            }
         }
         if (previous != null) {
             previous.close();

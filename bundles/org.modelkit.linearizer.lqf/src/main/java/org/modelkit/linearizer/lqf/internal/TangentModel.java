@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.BiFunction;
 import org.modelkit.compute.api.linearizer.LinearizedModel;
 import org.modelkit.compute.api.linearizer.Projection;
 
@@ -91,47 +92,44 @@ final class TangentModel implements LinearizedModel {
         }
     }
 
-    @Override
-    public NDArray f0(NDArray x) {
+    /**
+     * Runs a primal pass of x and a computation on it in a sub-manager of x's manager, and attaches only
+     * the result to x's manager.
+     */
+    private NDArray onTrace(NDArray x, BiFunction<Pass.Trace, NDManager, NDArray> f) {
         checkBatch(x);
         NDManager m = x.getManager();
         try (NDManager sub = m.newSubManager()) {
             x.tempAttach(sub);
-            NDArray y = trace(x).output;
+            NDArray y = f.apply(trace(x), sub);
             y.attach(m);
             return y;
         }
+    }
+
+    @Override
+    public NDArray f0(NDArray x) {
+        return onTrace(x, (t, sub) -> t.output);
     }
 
     @Override
     public NDArray jvp(NDArray x, NDList v) {
-        checkBatch(x);
         checkTangent(v, "v");
-        NDManager m = x.getManager();
-        try (NDManager sub = m.newSubManager()) {
-            x.tempAttach(sub);
-            NDArray y = jvp(trace(x), v);
-            y.attach(m);
-            return y;
-        }
+        return onTrace(x, (t, sub) -> jvp(t, v));
     }
 
     @Override
     public NDArray forward(NDArray x, NDList w) {
-        checkBatch(x);
         checkTangent(w, "w");
-        NDManager m = x.getManager();
-        try (NDManager sub = m.newSubManager()) {
-            x.tempAttach(sub);
+        return onTrace(x, (t, sub) -> {
             NDList delta = new NDList();
             for (int i = 0; i < w.size(); i++) {
-                delta.add(w.get(i).sub(net.linearized.get(i).w0()));
+                NDArray d = w.get(i).sub(net.linearized.get(i).w0());
+                d.attach(sub);
+                delta.add(d);
             }
-            Pass.Trace t = trace(x);
-            NDArray y = t.output.add(jvp(t, delta));
-            y.attach(m);
-            return y;
-        }
+            return t.output.add(jvp(t, delta));
+        });
     }
 
     /** Jᵀu over a recorded trace; the results live in {@code target}. */

@@ -137,9 +137,9 @@ class FineTuningTest {
                     Quadratic q = new Quadratic(model, x, y, 1.0, 1e-4)) {
                 double top = q.largestEigenvalue();
                 NDList d = q.zeros(m);
-                double[] stable = q.minimise(d, Solver.GD, null, 1.9 / top, 100, Progress.NONE, null);
+                double[] stable = q.minimise(d, Solver.GD, null, 1.9 / top, 100, Progress.NONE);
                 NDList e = q.zeros(m);
-                double[] unstable = q.minimise(e, Solver.GD, null, 2.1 / top, 100, Progress.NONE, null);
+                double[] unstable = q.minimise(e, Solver.GD, null, 2.1 / top, 100, Progress.NONE);
                 System.out.printf("GD: 1.9/lambda_max -> loss %.3g after 100 steps, 2.1/lambda_max -> %.3g%n",
                         stable[100], unstable[100]);
                 assertTrue(stable[100] < stable[0] && unstable[100] > unstable[0]);

@@ -94,11 +94,6 @@ public class TeachJob implements StudentTeacherTrainer {
         return new TreeSet<>(normalizers.keySet());
     }
 
-    /** @return the id of the bound backend, or null */
-    String backendId() {
-        ComputeBackend b = backend.current();
-        return b == null ? null : b.id();
-    }
 
     @Override
     public MethodDescriptor descriptor() {

@@ -1,0 +1,55 @@
+package org.modelkit.itest;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.modelkit.api.method.Method;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/** What the in-framework tests set up the same way: backends, method services, shell sessions. */
+final class Fixtures {
+    private Fixtures() {
+    }
+
+    /** A factory configuration of a backend provider, for example ("org.modelkit.compute.pytorch", "cpu", ...). */
+    static Configuration backend(ConfigurationAdmin configAdmin, String factoryPid, String name, Map<String, Object> values)
+            throws Exception {
+        Configuration c = configAdmin.getFactoryConfiguration(factoryPid, name, "?");
+        c.update(new Hashtable<>(values));
+        return c;
+    }
+
+    /** The pytorch-cpu backend. */
+    static Configuration pytorchCpu(ConfigurationAdmin configAdmin) throws Exception {
+        return backend(configAdmin, "org.modelkit.compute.pytorch", "cpu", Map.of("backend.id", "pytorch-cpu", "device", "cpu"));
+    }
+
+    /** Waits for the method service of that type and name (it appears once its backend is there). */
+    static <T> T method(BundleContext context, Class<T> type, String name) throws InterruptedException {
+        AtomicReference<T> found = new AtomicReference<>();
+        Await.until("the " + name + " method service", () -> {
+            try {
+                context.getServiceReferences(type, "(" + Method.NAME_PROPERTY + "=" + name + ")").stream().findFirst()
+                        .ifPresent(r -> found.set(context.getService(r)));
+            } catch (InvalidSyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+            return found.get() != null;
+        });
+        return found.get();
+    }
+
+    /** A shell session whose output is discarded (commands return their results). */
+    static CommandSession session(CommandProcessor processor) {
+        PrintStream ps = new PrintStream(new ByteArrayOutputStream(), true);
+        return processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
+    }
+}
