@@ -37,7 +37,7 @@ public class EmbeddingBenchmark {
     @Setup
     public void load() {
         g = BenchGraphs.load(graph);
-        settings = new Pipelines.Settings("exact", 512, 10.0, false, 42, 2, 1000, 48, 7.0);
+        settings = new Pipelines.Settings("exact", 512, 10.0, false, 42, 2, 1000, 48, 1.0);
     }
 
     @Benchmark

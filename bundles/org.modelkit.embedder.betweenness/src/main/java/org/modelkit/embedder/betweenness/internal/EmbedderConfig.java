@@ -36,6 +36,8 @@ public @interface EmbedderConfig {
     @AttributeDefinition(name = "Eigenpairs", description = "eigenpairs kept per matrix above the dense limit", min = "2")
     int eigenpairs() default 48;
 
-    @AttributeDefinition(name = "WKS width", description = "wave-kernel width factor w (7 in the paper's code)")
-    double wks_width() default 7.0;
+    @AttributeDefinition(name = "WKS width", description = "wave-kernel bump width, in units of the spacing"
+            + " between energy samples (sigma = w x spacing); 1 keeps the d energies' bumps apart, the"
+            + " original 7 was meant for 100 energies")
+    double wks_width() default 1.0;
 }

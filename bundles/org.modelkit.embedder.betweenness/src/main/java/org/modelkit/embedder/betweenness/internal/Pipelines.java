@@ -32,7 +32,7 @@ final class Pipelines {
      * @param threads       worker threads for betweenness, at least 1
      * @param denseLimit    largest node count for the dense eigensolver
      * @param eigenpairs    eigenpairs kept per matrix above the dense limit
-     * @param wksWidth      the wave-kernel width factor w
+     * @param wksWidth      the wave-kernel width w, in units of the spacing between energy samples
      */
     record Settings(String mode, int samples, double scale, boolean weightedPaths, long seed, int threads, int denseLimit,
             int eigenpairs, double wksWidth) {
@@ -51,15 +51,11 @@ final class Pipelines {
 
         static Settings defaults() {
             return new Settings("auto", 512, 10.0, false, 42L, Math.max(1, Runtime.getRuntime().availableProcessors()),
-                    1000, 48, 7.0);
+                    1000, 48, 1.0);
         }
 
         Settings withDenseLimit(int limit) {
             return new Settings(mode, samples, scale, weightedPaths, seed, threads, limit, eigenpairs, wksWidth);
-        }
-
-        Settings withMode(String m, int s) {
-            return new Settings(m, s, scale, weightedPaths, seed, threads, denseLimit, eigenpairs, wksWidth);
         }
     }
 

@@ -2,9 +2,18 @@ package org.modelkit.embedder.betweenness.internal;
 
 /**
  * Wave-kernel signatures (Aubry, Schlickewei and Cremers, 2011) from eigenpairs: with energies
- * {@code e_k = log|value_k|}, N energy samples {@code es_j} evenly spread over [min e + 2s, max e - 2s]
- * with {@code s = width (max e - min e) / N}, and {@code T[k][j] = exp(-(e_k - es_j)^2 / (2 s^2))}:
+ * {@code e_k = log|value_k|}, N energy samples {@code es_j = lo + j δ} evenly spaced over the whole
+ * log-spectrum [lo, hi] = [min e, max e] (spacing {@code δ = (hi - lo)/(N - 1)}), bump width
+ * {@code σ = w δ}, and {@code T[k][j] = exp(-(e_k - es_j)^2 / (2 σ^2))}:
  * {@code WKS(x, j) = Σ_k B[x][k]^2 T[k][j] / Σ_k T[k][j]}.
+ *
+ * <p>The width is w times the spacing between energy samples, as in the signature's original
+ * definition and its authors' code (there {@code sigma = (e(2) - e(1)) * wks_variance}). An earlier
+ * version took {@code σ = w (hi - lo)/N} and sampled [lo + 2σ, hi - 2σ], the reading of the
+ * embedding paper's code: that interval is empty whenever N &lt; 4w (N &lt; 28 for w = 7), so every
+ * sample collapsed onto one energy and a 16-dimensional descriptor was one number repeated 16 times.
+ * Spanning the whole range keeps the N energies distinct for every N ≥ 2 and lets the lowest and
+ * highest eigenvalues (the community and the finest-scale structure) fall on a sample each.
  *
  * <p>This is the standard, sign-invariant signature: it depends on squared eigenvector entries only,
  * so it does not change with the sign an eigensolver gives a vector (the authors' code multiplies by
@@ -51,20 +60,8 @@ final class WaveKernel {
         if (!(hi >= lo)) {
             throw new IllegalArgumentException("no non-zero eigenvalue to build wave-kernel signatures from");
         }
-        double s = width * (hi - lo) / samples;
-        if (s < 1e-9) {
-            s = 1; // a single energy: one bump
-        }
-        double from = lo + 2 * s;
-        double to = hi - 2 * s;
-        if (to < from) {
-            from = (lo + hi) / 2;
-            to = from;
-        }
-        double[] es = new double[samples];
-        for (int j = 0; j < samples; j++) {
-            es[j] = samples == 1 ? (from + to) / 2 : from + (to - from) * j / (samples - 1);
-        }
+        double[] es = energies(lo, hi, samples);
+        double s = samples == 1 || hi - lo < 1e-9 ? 1 : width * (es[1] - es[0]);
         double[][] t = new double[k][samples];
         double[] norm = new double[samples];
         double[] ti = new double[samples];
@@ -104,5 +101,20 @@ final class WaveKernel {
             }
         }
         return out;
+    }
+
+    /**
+     * N energies evenly spaced over [lo, hi], both ends included (one sample: the middle). With a
+     * single distinct energy (lo = hi) every sample sits on it: there is only one energy to describe.
+     */
+    static double[] energies(double lo, double hi, int samples) {
+        if (samples < 1) {
+            throw new IllegalArgumentException("the number of energy samples must be at least 1, not " + samples);
+        }
+        double[] es = new double[samples];
+        for (int j = 0; j < samples; j++) {
+            es[j] = samples == 1 ? (lo + hi) / 2 : lo + (hi - lo) * j / (samples - 1);
+        }
+        return es;
     }
 }
