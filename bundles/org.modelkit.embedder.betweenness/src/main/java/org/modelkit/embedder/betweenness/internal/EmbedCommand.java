@@ -78,8 +78,17 @@ public class EmbedCommand {
         }
         Path in = Path.of(graph);
         Path csv = Path.of(out);
-        if (Files.isDirectory(csv)) {
-            throw new IllegalArgumentException("OUT '" + out + "' is a directory");
+        Path png = Path.of(out.substring(0, out.length() - 4) + ".png");
+        Path ecsv = Path.of(out.substring(0, out.length() - 4) + "-edges.csv");
+        // every file this call writes is checked before any work, so none is written if one cannot be
+        for (Path p : edges ? List.of(csv, png, ecsv) : List.of(csv, png)) {
+            if (Files.isDirectory(p)) {
+                throw new IllegalArgumentException("'" + p + "' is a directory; OUT '" + out + "' would write it");
+            }
+            Path parent = p.toAbsolutePath().getParent();
+            if (Files.exists(parent) && !Files.isDirectory(parent)) {
+                throw new IllegalArgumentException("OUT '" + out + "': " + parent + " is not a directory");
+            }
         }
         Graph g = read(in, labels, labelProperty, weights, directed);
         ServiceReference<Embedder> ref = find(method);
@@ -114,7 +123,6 @@ public class EmbedCommand {
             }
             rows.add(row);
         }
-        Path png = Path.of(out.substring(0, out.length() - 4) + ".png");
         String title = in.getFileName() + ": " + method + ", " + g.nodeCount() + " nodes, d = " + d;
         String axes = plot.equals("pca") ? "principal components 1 and 2 of the node vectors" : "coordinates x0 and x1";
         var image = ScatterPlot.render(ScatterPlot.project(x, plot.equals("pca")), g.edges(), lab, title, axes);
@@ -124,7 +132,6 @@ public class EmbedCommand {
         f.put("node vectors", out);
         f.put("picture", png.toString());
         if (edges && e.edges() != null) {
-            Path ecsv = Path.of(out.substring(0, out.length() - 4) + "-edges.csv");
             List<List<?>> erows = new ArrayList<>();
             int[][] pairs = g.edges();
             for (int k = 0; k < pairs.length; k++) {

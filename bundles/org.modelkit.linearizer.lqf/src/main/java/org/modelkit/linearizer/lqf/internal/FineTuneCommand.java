@@ -20,6 +20,8 @@ import org.modelkit.api.finetune.Solver;
 import org.modelkit.api.method.Method;
 import org.modelkit.io.LabelledFiles;
 import org.modelkit.io.LinePlot;
+import org.modelkit.io.ResultFolders;
+import org.modelkit.nn.ModelFiles;
 import org.modelkit.shell.format.ConsoleProgress;
 import org.modelkit.shell.format.Summary;
 import org.osgi.framework.BundleContext;
@@ -72,9 +74,17 @@ public class FineTuneCommand {
         if (shots < 1) {
             throw new IllegalArgumentException("--shots " + shots + " must be at least 1");
         }
+        if (steps < 1) {
+            throw new IllegalArgumentException("--steps " + steps + " must be at least 1");
+        }
+        Path modelDir = Path.of(model);
+        if (!Files.isRegularFile(modelDir.resolve(ModelFiles.SPEC)) || !Files.isRegularFile(modelDir.resolve(ModelFiles.PARAMETERS))) {
+            throw new IllegalArgumentException("MODEL '" + model + "' is not a model directory (it needs "
+                    + ModelFiles.SPEC + " and " + ModelFiles.PARAMETERS + ")");
+        }
         Path outDir = out.isEmpty() ? null : Path.of(out);
-        if (outDir != null && Files.exists(outDir) && !Files.isDirectory(outDir)) {
-            throw new IllegalArgumentException("--out '" + out + "' exists and is not a directory");
+        if (outDir != null) {
+            ResultFolders.checkTarget(outDir, "--out '" + out + "'");
         }
         LabelledSet all = LabelledFiles.read(Path.of(train));
         LabelledSet testSet = LabelledFiles.read(Path.of(test));
@@ -87,6 +97,10 @@ public class FineTuneCommand {
         Map<String, String> f = new LinkedHashMap<>();
         List<String> headlines = new ArrayList<>();
         List<LinePlot.Series> lines = new ArrayList<>();
+        // the model and the plot are built in a hidden sibling and published as a whole: a killed or
+        // failed run leaves the earlier result as it was, never a mixture of both
+        Path staged = outDir == null ? null : ResultFolders.stage(outDir);
+        boolean published = false;
         try {
             for (int i = 0; i < solvers.size(); i++) {
                 Solver s = solvers.get(i);
@@ -95,7 +109,7 @@ public class FineTuneCommand {
                 FineTuneResult r;
                 try {
                     r = tuner.fineTune(new FineTuneRequest(Path.of(model), few, testSet, s, steps, layers, seed,
-                            i == 0 ? outDir : null), progress);
+                            i == 0 ? staged : null), progress);
                 } finally {
                     progress.finish();
                 }
@@ -121,15 +135,19 @@ public class FineTuneCommand {
                 lines.add(new LinePlot.Series(s == Solver.KFAC ? "K-FAC" : "gradient descent", x, loss,
                         i, false));
             }
+            f.put("samples", few.size() + " labelled (" + shots + " per class), " + testSet.size() + " test");
+            if (outDir != null) {
+                LinePlot.write(staged.resolve("loss.png"), "LQF on " + Path.of(train).getFileName() + ", " + shots
+                        + " shots per class: loss per step", "step", "loss", true, lines);
+                ResultFolders.publish(staged, outDir);
+                published = true;
+                f.put("plot", outDir.resolve("loss.png").toString());
+            }
         } finally {
             context.ungetService(ref);
-        }
-        f.put("samples", few.size() + " labelled (" + shots + " per class), " + testSet.size() + " test");
-        if (outDir != null) {
-            Path png = outDir.resolve("loss.png");
-            LinePlot.write(png, "LQF on " + Path.of(train).getFileName() + ", " + shots + " shots per class: loss per step",
-                    "step", "loss", true, lines);
-            f.put("plot", png.toString());
+            if (staged != null && !published) {
+                ResultFolders.discard(staged);
+            }
         }
         return new Summary("test accuracy: " + String.join(", ", headlines) + String.format(Locale.ROOT,
                 "; linear probe %s", f.get("linear probe test accuracy")), f);

@@ -35,6 +35,7 @@ import org.modelkit.api.progress.Progress;
 import org.modelkit.io.AtomicFiles;
 import org.modelkit.io.FormatException;
 import org.modelkit.io.Json;
+import org.modelkit.io.ResultFolders;
 import org.modelkit.nn.Datasets;
 import org.modelkit.nn.ModelFiles;
 import org.modelkit.nn.ModelSpec;
@@ -346,12 +347,19 @@ final class FineTuning {
 
     // ------------------------------------------------------------------ files
 
+    /** The model folder is built beside {@code dir} and published as a whole (with a manifest of digests). */
     private void save(Path dir, ModelSpec spec, Block net, LinearizedModelFit fit, FineTuneRequest r) throws IOException {
-        Files.createDirectories(dir);
-        AtomicFiles.write(dir.resolve(DELTA), out -> fit.delta.encode(out));
-        Json.write(dir.resolve(LQF), new LqfFile(fit.model.parameterNames(), settings.alpha(), settings.weightDecay(),
-                r.solver().label(), r.steps(), fit.loss));
-        ModelFiles.save(dir, spec, net);
+        Path staged = ResultFolders.stage(dir);
+        try {
+            AtomicFiles.write(staged.resolve(DELTA), out -> fit.delta.encode(out));
+            Json.write(staged.resolve(LQF), new LqfFile(fit.model.parameterNames(), settings.alpha(), settings.weightDecay(),
+                    r.solver().label(), r.steps(), fit.loss));
+            ModelFiles.save(staged, spec, net);
+            ResultFolders.publish(staged, dir);
+        } catch (IOException | RuntimeException e) {
+            ResultFolders.discard(staged);
+            throw e;
+        }
     }
 
     /**
@@ -360,6 +368,7 @@ final class FineTuning {
      * @return the predicted classes
      */
     int[] predict(Path dir, Tensor features) throws IOException {
+        ResultFolders.verify(dir); // refuses a folder whose files do not belong together, naming the file
         try (NDManager m = NDManager.newBaseManager(device, engine)) {
             ModelFiles.Loaded w0 = ModelFiles.load(dir, m);
             int[] shape = features.shape();

@@ -15,6 +15,7 @@ import ai.djl.nn.Block;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
@@ -251,6 +252,26 @@ class FineTuningTest {
             ok += p[i] == mnistTest.label(i) ? 1 : 0;
         }
         assertEquals(r.testAccuracy(), (double) ok / p.length, 1e-12, "the saved model predicts as the job measured");
+        // a second run into the same folder replaces it as a whole, leaving nothing beside it
+        Path other = tmp.resolve("lqf-other");
+        tuning().run(new FineTuneRequest(testdata("models/fashion-cnn-leaky"), shots(mnistTrain, 5), mnistTest,
+                Solver.GD, 3, 2, 4, other), Progress.NONE);
+        tuning().run(new FineTuneRequest(testdata("models/fashion-cnn-leaky"), shots(mnistTrain, 10), mnistTest,
+                Solver.KFAC, 10, 2, 3, out), Progress.NONE);
+        try (var files = Files.list(tmp)) {
+            assertEquals(List.of("lqf", "lqf-other"), files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+        // what a kill during an in-place rewrite used to leave: a newer delta.params beside the older files,
+        // which was then trusted (accuracy 0.357). It is refused, naming the file
+        Files.copy(other.resolve(FineTuning.DELTA), out.resolve(FineTuning.DELTA), StandardCopyOption.REPLACE_EXISTING);
+        FormatException mixed = assertThrows(FormatException.class, () -> tuning().predict(out, mnistTest.features()));
+        assertTrue(mixed.getMessage().contains(FineTuning.DELTA) && mixed.getMessage().contains("does not belong"),
+                mixed.getMessage());
+        // a truncated delta.params names the file too
+        byte[] delta = Files.readAllBytes(other.resolve(FineTuning.DELTA));
+        Files.write(other.resolve(FineTuning.DELTA), java.util.Arrays.copyOf(delta, delta.length / 2));
+        FormatException truncated = assertThrows(FormatException.class, () -> tuning().predict(other, mnistTest.features()));
+        assertTrue(truncated.getMessage().contains(FineTuning.DELTA), truncated.getMessage());
     }
 
     @Test

@@ -21,6 +21,10 @@ import org.modelkit.api.teach.TeachRequest;
 import org.modelkit.api.teach.TeachResult;
 import org.modelkit.io.LabelledFiles;
 import org.modelkit.io.LinePlot;
+import org.modelkit.io.ResultFolders;
+import org.modelkit.compute.api.normalizer.Normalizer;
+import java.util.Set;
+import java.util.TreeSet;
 import org.modelkit.shell.format.ConsoleProgress;
 import org.modelkit.shell.format.Summary;
 import org.osgi.framework.BundleContext;
@@ -67,19 +71,35 @@ public class TeachCommand {
         if (!(fraction > 0 && fraction <= 1)) {
             throw new IllegalArgumentException("--labelled " + fraction + " must lie in (0, 1]");
         }
+        if (epochs < 1) {
+            throw new IllegalArgumentException("--epochs " + epochs + " must be at least 1");
+        }
+        // every argument and the output location are checked before any work: a bad name must not fail
+        // after the first normalizer has trained
+        List<String> names = Arrays.stream(normalizer.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("--normalizer '" + normalizer + "' names no normalizer");
+        }
+        Set<String> installed = installedNormalizers();
+        List<String> unknown = names.stream().filter(n -> !installed.contains(n)).toList();
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("--normalizer: no normalizer named " + String.join(", ", unknown)
+                    + " is installed; installed: " + (installed.isEmpty() ? "none" : String.join(", ", installed)));
+        }
         Path outDir = out.isEmpty() ? null : Path.of(out);
-        if (outDir != null && Files.exists(outDir) && !Files.isDirectory(outDir)) {
-            throw new IllegalArgumentException("--out '" + out + "' exists and is not a directory");
+        if (outDir != null) {
+            ResultFolders.checkTarget(outDir, "--out '" + out + "'");
+        }
+        for (String file : new String[] {train, test}) {
+            if (!Files.isRegularFile(Path.of(file))) {
+                throw new IllegalArgumentException("'" + file + "' is not a file");
+            }
         }
         LabelledSet trainSet = LabelledFiles.read(Path.of(train));
         LabelledSet testSet = LabelledFiles.read(Path.of(test));
         int[][] split = split(trainSet, fraction, seed);
         LabelledSet labelled = trainSet.select(split[0]);
         Tensor unlabelled = split[1].length > 0 ? trainSet.select(split[1]).features() : labelled.features();
-        List<String> names = Arrays.stream(normalizer.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
-        if (names.isEmpty()) {
-            throw new IllegalArgumentException("--normalizer '" + normalizer + "' names no normalizer");
-        }
         ServiceReference<StudentTeacherTrainer> ref = find();
         StudentTeacherTrainer job = context.getService(ref);
         if (job == null) {
@@ -89,9 +109,12 @@ public class TeachCommand {
         Map<String, String> f = new LinkedHashMap<>();
         List<String> headlines = new ArrayList<>();
         List<LinePlot.Series> lines = new ArrayList<>();
+        // built in a hidden sibling, published as a whole after the last run (a killed run leaves the old output)
+        Path staged = outDir == null ? null : ResultFolders.stage(outDir);
+        boolean published = false;
         try {
             for (String n : names) {
-                Path dir = outDir == null ? null : names.size() == 1 ? outDir : outDir.resolve(n);
+                Path dir = staged == null ? null : names.size() == 1 ? staged : staged.resolve(n);
                 TeachRequest request = new TeachRequest(p, n, labelled, unlabelled, testSet, epochs, seed, dir);
                 ConsoleProgress progress = new ConsoleProgress(System.out, 250);
                 long t0 = System.nanoTime();
@@ -110,7 +133,8 @@ public class TeachCommand {
                 }
                 f.put(tag + "loss per epoch", join(r.loss()));
                 if (dir != null) {
-                    f.put(tag + "written to", dir + " (student.params, teacher.params, history.csv, accuracy.png)");
+                    f.put(tag + "written to", (names.size() == 1 ? outDir : outDir.resolve(n))
+                            + " (student.params, teacher.params, history.csv, accuracy.png)");
                 }
                 headlines.add(String.format(Locale.ROOT, "%s-%s: teacher %.3f, student %.3f (%.1f s)", p.label(),
                         r.normalizer(), r.finalTeacherAccuracy(), r.finalStudentAccuracy(), seconds));
@@ -119,19 +143,41 @@ public class TeachCommand {
                 f.put("steps", Long.toString(r.steps()));
                 f.put("backend", r.backend());
             }
+            f.put("samples", labelled.size() + " labelled, " + unlabelled.dim(0) + " unlabelled, " + testSet.size() + " test");
+            if (outDir != null && names.size() > 1) {
+                LinePlot.write(staged.resolve("accuracy.png"), p.label() + ", " + labelled.size() + " labels: test " + acc
+                        + " per epoch", "epoch", acc, false, lines);
+                f.put("comparison plot", outDir.resolve("accuracy.png").toString());
+            }
+            if (staged != null) {
+                ResultFolders.publish(staged, outDir);
+                published = true;
+            }
         } finally {
             context.ungetService(ref);
-        }
-        f.put("samples", labelled.size() + " labelled, " + unlabelled.dim(0) + " unlabelled, " + testSet.size() + " test");
-        if (outDir != null && names.size() > 1) {
-            Path png = outDir.resolve("accuracy.png");
-            LinePlot.write(png, p.label() + ", " + labelled.size() + " labels: test " + acc + " per epoch", "epoch", acc,
-                    false, lines);
-            f.put("comparison plot", png.toString());
+            if (staged != null && !published) {
+                ResultFolders.discard(staged);
+            }
         }
         String headline = "test " + acc + " after " + epochs + " epochs with " + labelled.size() + " labels: "
                 + String.join("; ", headlines);
         return new Summary(headline, f);
+    }
+
+    /** The names of the installed {@link Normalizer} services. */
+    private Set<String> installedNormalizers() {
+        try {
+            Set<String> out = new TreeSet<>();
+            for (ServiceReference<Normalizer> r : context.getServiceReferences(Normalizer.class, null)) {
+                Object n = r.getProperty(Normalizer.NAME_PROPERTY);
+                if (n != null) {
+                    out.add(n.toString());
+                }
+            }
+            return out;
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private ServiceReference<StudentTeacherTrainer> find() {

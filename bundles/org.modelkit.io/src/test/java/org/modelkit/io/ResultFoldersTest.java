@@ -1,0 +1,87 @@
+package org.modelkit.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResultFoldersTest {
+    @TempDir
+    Path tmp;
+
+    private Path publish(Path target, String a, String b) throws IOException {
+        Path staged = ResultFolders.stage(target);
+        Files.writeString(staged.resolve("a.params"), a);
+        Files.writeString(staged.resolve("b.json"), b);
+        ResultFolders.publish(staged, target);
+        return target;
+    }
+
+    private long siblings() throws IOException {
+        try (Stream<Path> s = Files.list(tmp)) {
+            return s.filter(p -> p.getFileName().toString().startsWith(".")).count();
+        }
+    }
+
+    @Test
+    void aResultReplacesTheEarlierOneAsAWholeAndLeavesNothingBehind() throws IOException {
+        Path out = publish(tmp.resolve("run"), "first a", "first b");
+        ResultFolders.verify(out);
+        publish(out, "second a", "second b");
+        ResultFolders.verify(out);
+        assertEquals("second a", Files.readString(out.resolve("a.params")));
+        assertEquals("second b", Files.readString(out.resolve("b.json")));
+        assertEquals(0, siblings(), "temporary folders left beside the result");
+    }
+
+    @Test
+    void aMixedFolderIsRefusedNamingTheFileThatDoesNotBelong() throws IOException {
+        Path first = publish(tmp.resolve("one"), "one a", "one b");
+        Path second = publish(tmp.resolve("two"), "two a", "two b");
+        // what a kill during an in-place rewrite used to leave: a new file beside the old ones
+        Files.copy(second.resolve("a.params"), first.resolve("a.params"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        FormatException mixed = assertThrows(FormatException.class, () -> ResultFolders.verify(first));
+        assertTrue(mixed.getMessage().contains("a.params") && mixed.getMessage().contains("does not belong"),
+                mixed.getMessage());
+        Files.writeString(second.resolve("extra.png"), "x");
+        FormatException added = assertThrows(FormatException.class, () -> ResultFolders.verify(second));
+        assertTrue(added.getMessage().contains("extra.png"), added.getMessage());
+        Files.delete(second.resolve("extra.png"));
+        Files.delete(second.resolve("b.json"));
+        FormatException missing = assertThrows(FormatException.class, () -> ResultFolders.verify(second));
+        assertTrue(missing.getMessage().contains("b.json") && missing.getMessage().contains("missing"), missing.getMessage());
+        Path bare = Files.createDirectory(tmp.resolve("bare"));
+        assertTrue(assertThrows(FormatException.class, () -> ResultFolders.verify(bare)).getMessage()
+                .contains("no manifest.sha256"));
+    }
+
+    @Test
+    void aCrashedPublishLeavesTheEarlierResultIntactAndIsCleanedByTheNext() throws IOException {
+        Path out = publish(tmp.resolve("run"), "good a", "good b");
+        Path staged = ResultFolders.stage(out); // a run killed while building its result
+        Files.writeString(staged.resolve("a.params"), "half");
+        ResultFolders.verify(out);
+        assertEquals("good a", Files.readString(out.resolve("a.params")));
+        publish(out, "next a", "next b");
+        assertEquals(0, siblings(), "the crashed run's staging folder was not cleaned");
+    }
+
+    @Test
+    void theTargetIsCheckedBeforeAnyWork() throws IOException {
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        assertEquals("--out 'file' exists and is not a directory", assertThrows(IllegalArgumentException.class,
+                () -> ResultFolders.checkTarget(file, "--out 'file'")).getMessage());
+        IllegalArgumentException under = assertThrows(IllegalArgumentException.class,
+                () -> ResultFolders.checkTarget(file.resolve("sub"), "--out 'file/sub'"));
+        assertTrue(under.getMessage().contains("is not a directory"), under.getMessage());
+        ResultFolders.checkTarget(tmp.resolve("new/deeper"), "--out");
+        assertFalse(Files.exists(tmp.resolve("new")), "checking created something");
+    }
+}
