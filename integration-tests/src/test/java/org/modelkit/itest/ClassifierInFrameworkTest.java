@@ -76,7 +76,9 @@ class ClassifierInFrameworkTest {
 
     @AfterEach
     void close() throws Exception {
-        session.close();
+        if (session != null) { // a failed set-up must not cascade into NullPointerExceptions
+            session.close();
+        }
         for (Configuration c : created) {
             c.delete();
         }

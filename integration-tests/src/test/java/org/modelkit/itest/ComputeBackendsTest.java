@@ -97,7 +97,9 @@ class ComputeBackendsTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        session.close();
+        if (session != null) { // a failed set-up must not cascade into NullPointerExceptions
+            session.close();
+        }
         for (Configuration c : created) {
             c.delete();
         }
@@ -316,5 +318,32 @@ class ComputeBackendsTest {
         assertTrue(cuda.status().reason().contains("no CUDA execution provider"), cuda.status().reason());
         // unavailable backends are not chosen by default targets
         assertFalse(List.of("pytorch-gpu", "onnx-cuda").contains(probe.currentBackend()));
+        // nor by the shell: backend use refuses one, naming its status, and changes no file
+        java.nio.file.Path cfg = java.nio.file.Path.of(context.getProperty("felix.fileinstall.dir"), SwapProbe.PID + ".cfg");
+        String before = probe.currentBackend();
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> session.execute("modelkit:backend use pytorch-gpu test-swap"));
+        assertTrue(refused.getMessage().startsWith("backend pytorch-gpu is not available: ")
+                && refused.getMessage().contains("sees 0 GPU(s)"), refused.getMessage());
+        assertFalse(java.nio.file.Files.exists(cfg), "a refused choice wrote " + cfg);
+        assertEquals(before, probe.currentBackend());
+    }
+
+    @Test
+    void backendUseWritesTheCfgOnceWithOrdinaryPermissions() throws Exception {
+        java.nio.file.Path cfg = java.nio.file.Path.of(context.getProperty("felix.fileinstall.dir"), SwapProbe.PID + ".cfg");
+        session.execute("modelkit:backend use onnx-cpu test-swap");
+        Await.until("test-swap on onnx-cpu", () -> "onnx-cpu".equals(probe.currentBackend()));
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(cfg)));
+        java.nio.file.attribute.FileTime written = java.nio.file.Files.getLastModifiedTime(cfg);
+        Object inode = java.nio.file.Files.readAttributes(cfg, "unix:ino").get("ino");
+        Thread.sleep(1100); // FileInstall polls every 200 ms in these tests: it must not write the file either
+        Summary again = (Summary) session.execute("modelkit:backend use onnx-cpu test-swap");
+        assertTrue(again.fields().get("test-swap").contains("already in"), again.fields().toString());
+        assertEquals(written, java.nio.file.Files.getLastModifiedTime(cfg), "an unchanged choice rewrote " + cfg);
+        assertEquals(inode, java.nio.file.Files.readAttributes(cfg, "unix:ino").get("ino"));
+        assertFalse(java.nio.file.Files.list(cfg.getParent()).anyMatch(f -> f.getFileName().toString().endsWith(".tmp")),
+                "a temporary file was left in " + cfg.getParent());
     }
 }

@@ -69,8 +69,12 @@ class EmanInFrameworkTest {
 
     @AfterEach
     void close() throws Exception {
-        session.close();
-        backend.delete();
+        if (session != null) { // a failed set-up must not cascade into NullPointerExceptions
+            session.close();
+        }
+        if (backend != null) {
+            backend.delete();
+        }
     }
 
     private Path testdata(String relative) {

@@ -66,7 +66,9 @@ class EmbedderInFrameworkTest {
 
     @AfterEach
     void close() throws Exception {
-        session.close();
+        if (session != null) { // a failed set-up must not cascade into NullPointerExceptions
+            session.close();
+        }
         Configuration c = configAdmin.getConfiguration(PID, "?");
         if (c.getProperties() != null) {
             c.delete();

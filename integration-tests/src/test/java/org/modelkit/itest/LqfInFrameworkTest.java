@@ -86,8 +86,12 @@ class LqfInFrameworkTest {
 
     @AfterEach
     void close() throws Exception {
-        session.close();
-        backend.delete();
+        if (session != null) { // a failed set-up must not cascade into NullPointerExceptions
+            session.close();
+        }
+        if (backend != null) {
+            backend.delete();
+        }
     }
 
     private Path testdata(String relative) {

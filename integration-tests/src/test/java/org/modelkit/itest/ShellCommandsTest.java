@@ -59,7 +59,9 @@ class ShellCommandsTest {
 
     @AfterEach
     void close() {
-        session.close();
+        if (session != null) { // a failed set-up must not cascade into NullPointerExceptions
+            session.close();
+        }
     }
 
     @Test

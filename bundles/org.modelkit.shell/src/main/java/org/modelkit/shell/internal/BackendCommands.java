@@ -129,6 +129,11 @@ public class BackendCommands {
         // methods are chosen, refused when the method is named
         ServiceReference<?> chosenBackend = backendRefs().stream().filter(r -> id.equals(str(r.getProperty(ID))))
                 .findFirst().orElseThrow();
+        // an unavailable backend (a GPU backend that sees no GPU) would leave the methods without one
+        if (Boolean.FALSE.equals(chosenBackend.getProperty("modelkit.backend.available"))) {
+            throw new IllegalArgumentException("backend " + id + " is not available: "
+                    + str(chosenBackend.getProperty("modelkit.backend.status")) + "; nothing was changed");
+        }
         Set<String> offers = capabilities(chosenBackend);
         Map<String, String> skipped = new LinkedHashMap<>();
         List<User> able = new ArrayList<>();
@@ -154,42 +159,66 @@ public class BackendCommands {
             Configuration c = configAdmin.getConfiguration(pid, "?");
             Dictionary<String, Object> props = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
             props.put(REFERENCE + ".target", target);
-            c.update(props);
             String dir = context.getProperty("felix.fileinstall.dir");
             if (dir != null) {
                 // ConfigAdmin's own store lives in the framework's storage, which the launcher discards; the
-                // .cfg file in FileInstall's folder is what survives a restart (FileInstall writes back only
-                // to files that exist, so the file is written here; FileInstall then reads the same values)
-                saveCfg(Path.of(dir, pid + ".cfg"), props);
-                changed.put(u.name(), pid + " (saved to " + Path.of(dir, pid + ".cfg") + ")");
+                // .cfg file in FileInstall's folder is what survives a restart. FileInstall does not write
+                // back (enableConfigSave=false in app.bndrun), so this is the only writer: the file first,
+                // so that a failed write leaves the configuration as it was
+                Path file = Path.of(dir, pid + ".cfg");
+                boolean written = saveCfg(file, props);
+                changed.put(u.name(), pid + (written ? " (saved to " + file + ")" : " (already in " + file + ")"));
             } else {
                 changed.put(u.name(), pid);
             }
+            c.update(props);
         }
         skipped.forEach((name, why) -> changed.put(name, "not changed: " + why + ", which " + id + " lacks"));
         return new Summary("backend " + id + " for " + String.join(", ", able.stream().map(User::name).toList()), changed);
     }
 
-    /** Writes a configuration as a FileInstall .cfg file atomically (temporary file, then rename). */
-    static void saveCfg(Path file, Dictionary<String, Object> props) throws IOException {
-        java.util.Properties p = new java.util.Properties();
+    /**
+     * Writes a configuration as a FileInstall .cfg file: sorted {@code key = value} lines, no time
+     * stamp, atomically (temporary file, then rename) with the folder's ordinary permissions, and only
+     * when the content differs from the file's.
+     *
+     * @return whether the file was written
+     */
+    static boolean saveCfg(Path file, Dictionary<String, Object> props) throws IOException {
+        java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>();
         for (java.util.Enumeration<String> keys = props.keys(); keys.hasMoreElements();) {
             String k = keys.nextElement();
             if (!k.equals(Constants.SERVICE_PID) && !k.equals("service.factoryPid") && !k.startsWith("felix.fileinstall.")) {
-                p.setProperty(k, String.valueOf(props.get(k)));
+                sorted.put(k, String.valueOf(props.get(k)));
             }
         }
-        java.nio.file.Files.createDirectories(file.getParent());
-        Path tmp = java.nio.file.Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-        try {
-            try (java.io.Writer w = java.nio.file.Files.newBufferedWriter(tmp)) {
-                p.store(w, "written by modelkit:backend use");
-            }
-            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            java.nio.file.Files.deleteIfExists(tmp);
+        StringBuilder text = new StringBuilder("# written by modelkit:backend use\n");
+        sorted.forEach((k, v) -> text.append(escape(k, true)).append("=").append(escape(v, false)).append('\n'));
+        String content = text.toString();
+        if (java.nio.file.Files.isRegularFile(file)
+                && java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).equals(content)) {
+            return false;
         }
+        org.modelkit.io.AtomicFiles.writeString(file, content);
+        return true;
+    }
+
+    /** java.util.Properties escaping (what FileInstall reads), without the time-stamp comment it writes. */
+    private static String escape(String s, boolean key) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            switch (ch) {
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\t' -> b.append("\\t");
+                case '\r' -> b.append("\\r");
+                case '=', ':', '#', '!' -> b.append('\\').append(ch);
+                case ' ' -> b.append(key || i == 0 ? "\\ " : " ");
+                default -> b.append(ch < 0x20 || ch > 0x7e ? String.format("\\u%04x", (int) ch) : String.valueOf(ch));
+            }
+        }
+        return b.toString();
     }
 
     /** The capabilities a backend publishes, lower case. */
