@@ -330,6 +330,27 @@ class ComputeBackendsTest {
     }
 
     @Test
+    void aMethodWhoseBackendIsGoneIsShownAsWaitingNotAsMissing() throws Exception {
+        Configuration c = configAdmin.getConfiguration(SwapProbe.PID, "?");
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("backend.target", "(modelkit.backend.id=gone)");
+        c.update(props);
+        AtomicReference<List<String>> row = new AtomicReference<>();
+        Await.until("test-swap listed as waiting", () -> {
+            try {
+                TextTable t = (TextTable) session.execute("modelkit:methods");
+                t.rows().stream().filter(r -> r.get(0).equals("test-swap")).findFirst().ifPresent(row::set);
+                return row.get() != null && row.get().get(4).startsWith("waiting");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertEquals("waiting for a backend: (modelkit.backend.id=gone)", row.get().get(4), row.get().toString());
+        assertEquals("SwapProbe", row.get().get(1));
+        assertTrue(context.getServiceReferences(SwapProbe.class, null).isEmpty(), "the probe is still registered");
+    }
+
+    @Test
     void backendUseWritesTheCfgOnceWithOrdinaryPermissions() throws Exception {
         java.nio.file.Path cfg = java.nio.file.Path.of(context.getProperty("felix.fileinstall.dir"), SwapProbe.PID + ".cfg");
         session.execute("modelkit:backend use onnx-cpu test-swap");

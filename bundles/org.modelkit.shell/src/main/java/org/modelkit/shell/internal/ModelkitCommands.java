@@ -68,6 +68,29 @@ public class ModelkitCommands {
                     b == null ? "-" : b.getSymbolicName() + " [" + b.getBundleId() + "]",
                     m.descriptor().version(), backend(m, users)));
         }
+        // a method whose backend is gone is not registered as a service, but it is installed: show it as
+        // waiting, with the target its backend reference looks for, rather than leaving it out
+        java.util.Set<String> shown = new java.util.HashSet<>();
+        rows.forEach(r -> shown.add(r.get(0)));
+        for (BackendCommands.User u : users) {
+            if (shown.contains(u.name())) {
+                continue;
+            }
+            for (org.osgi.service.component.runtime.dto.ComponentConfigurationDTO cc : scr.getComponentConfigurationDTOs(u.description())) {
+                for (org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO ur : cc.unsatisfiedReferences) {
+                    if (BackendCommands.REFERENCE.equals(ur.name) && shown.add(u.name())) {
+                        Bundle b = context.getBundle(u.description().bundle.id);
+                        String ifaces = Arrays.stream(u.description().serviceInterfaces)
+                                .filter(c -> !c.equals(Method.class.getName()))
+                                .map(c -> c.substring(c.lastIndexOf('.') + 1)).collect(Collectors.joining(", "));
+                        rows.add(List.of(u.name(), ifaces, b == null ? "-" : b.getSymbolicName() + " [" + b.getBundleId() + "]",
+                                b == null ? "-" : b.getVersion().toString(),
+                                "waiting for a backend: " + (ur.target == null ? "any" : ur.target)));
+                    }
+                }
+            }
+        }
+        rows.sort(Comparator.comparing(r -> r.get(0)));
         return new TextTable(List.of("NAME", "INTERFACE", "BUNDLE", "VERSION", "BACKEND"), rows);
     }
 
