@@ -202,7 +202,7 @@ public final class ResultFolders {
         try (Stream<Path> s = Files.list(target.getParent())) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                if (!p.equals(keep.toAbsolutePath().normalize()) && n.startsWith(prefix)
+                if (!p.equals(keep.toAbsolutePath().normalize())
                         && (n.startsWith(prefix + "partial-") || n.startsWith(prefix + "old-"))) {
                     deleteTree(p);
                 }

@@ -49,6 +49,8 @@ import org.osgi.service.component.runtime.dto.SatisfiedReferenceDTO;
 public class BackendCommands {
     static final String BACKEND_INTERFACE = "org.modelkit.compute.api.ComputeBackend";
     static final String ID = "modelkit.backend.id";
+    static final String AVAILABLE = "modelkit.backend.available";
+    static final String STATUS = "modelkit.backend.status";
     static final String REFERENCE = "backend";
 
     private final BundleContext context;
@@ -68,8 +70,12 @@ public class BackendCommands {
         this.scr = scr;
     }
 
-    /** A method component that references a backend. */
-    record User(String name, ComponentDescriptionDTO description, List<Long> boundServices) {
+    /**
+     * A method component that references a backend.
+     *
+     * @param waitingFor the target of its unsatisfied backend reference (no backend matches it), or null
+     */
+    record User(String name, ComponentDescriptionDTO description, List<Long> boundServices, String waitingFor) {
     }
 
     /**
@@ -85,7 +91,7 @@ public class BackendCommands {
                     .collect(Collectors.joining(", "));
             rows.add(List.of(str(ref.getProperty(ID)), str(ref.getProperty("modelkit.backend.engine")),
                     str(ref.getProperty("modelkit.backend.device")), str(ref.getProperty("capabilities")),
-                    str(ref.getProperty("modelkit.backend.status")), usedBy.isEmpty() ? "-" : usedBy));
+                    str(ref.getProperty(STATUS)), usedBy.isEmpty() ? "-" : usedBy));
         }
         return new TextTable(List.of("ID", "ENGINE", "DEVICE", "CAPABILITIES", "STATUS", "USED BY"), rows);
     }
@@ -130,9 +136,9 @@ public class BackendCommands {
         ServiceReference<?> chosenBackend = backendRefs().stream().filter(r -> id.equals(str(r.getProperty(ID))))
                 .findFirst().orElseThrow();
         // an unavailable backend (a GPU backend that sees no GPU) would leave the methods without one
-        if (Boolean.FALSE.equals(chosenBackend.getProperty("modelkit.backend.available"))) {
+        if (Boolean.FALSE.equals(chosenBackend.getProperty(AVAILABLE))) {
             throw new IllegalArgumentException("backend " + id + " is not available: "
-                    + str(chosenBackend.getProperty("modelkit.backend.status")) + "; nothing was changed");
+                    + str(chosenBackend.getProperty(STATUS)) + "; nothing was changed");
         }
         Set<String> offers = capabilities(chosenBackend);
         Map<String, String> skipped = new LinkedHashMap<>();
@@ -171,14 +177,20 @@ public class BackendCommands {
             } else {
                 changed.put(u.name(), pid);
             }
-            c.update(props);
+            try {
+                c.update(props);
+            } catch (IllegalStateException deleted) {
+                // deleted meanwhile (FileInstall deletes a configuration when its .cfg goes, on its next
+                // poll): the same PID names a new configuration, which takes the same properties
+                configAdmin.getConfiguration(pid, "?").update(props);
+            }
         }
         skipped.forEach((name, why) -> changed.put(name, "not changed: " + why + ", which " + id + " lacks"));
         return new Summary("backend " + id + " for " + String.join(", ", able.stream().map(User::name).toList()), changed);
     }
 
     /**
-     * Writes a configuration as a FileInstall .cfg file: sorted {@code key = value} lines, no time
+     * Writes a configuration as a FileInstall .cfg file: sorted {@code key=value} lines, no time
      * stamp, atomically (temporary file, then rename) with the folder's ordinary permissions, and only
      * when the content differs from the file's.
      *
@@ -289,14 +301,20 @@ public class BackendCommands {
             Object m = d.properties.get("modelkit.method");
             String name = m != null ? m.toString() : d.name;
             List<Long> bound = new ArrayList<>();
+            String waiting = null;
             for (ComponentConfigurationDTO cc : scr.getComponentConfigurationDTOs(d)) {
                 for (SatisfiedReferenceDTO s : cc.satisfiedReferences) {
                     if (REFERENCE.equals(s.name)) {
                         Arrays.stream(s.boundServices).forEach(sr -> bound.add(sr.id));
                     }
                 }
+                for (org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO u : cc.unsatisfiedReferences) {
+                    if (REFERENCE.equals(u.name)) {
+                        waiting = u.target == null ? "any" : u.target;
+                    }
+                }
             }
-            out.add(new User(name, d, bound));
+            out.add(new User(name, d, bound, waiting));
         }
         return out;
     }

@@ -64,30 +64,18 @@ public class ModelkitCommands {
         List<BackendCommands.User> users = BackendCommands.users(scr);
         for (Installed m : installed()) {
             Bundle b = m.ref().getBundle();
-            rows.add(List.of(m.descriptor().name(), interfaces(m.ref()),
-                    b == null ? "-" : b.getSymbolicName() + " [" + b.getBundleId() + "]",
-                    m.descriptor().version(), backend(m, users)));
+            rows.add(List.of(m.descriptor().name(), interfaces(m.ref()), label(b), m.descriptor().version(),
+                    backend(m, users)));
         }
         // a method whose backend is gone is not registered as a service, but it is installed: show it as
         // waiting, with the target its backend reference looks for, rather than leaving it out
         java.util.Set<String> shown = new java.util.HashSet<>();
         rows.forEach(r -> shown.add(r.get(0)));
         for (BackendCommands.User u : users) {
-            if (shown.contains(u.name())) {
-                continue;
-            }
-            for (org.osgi.service.component.runtime.dto.ComponentConfigurationDTO cc : scr.getComponentConfigurationDTOs(u.description())) {
-                for (org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO ur : cc.unsatisfiedReferences) {
-                    if (BackendCommands.REFERENCE.equals(ur.name) && shown.add(u.name())) {
-                        Bundle b = context.getBundle(u.description().bundle.id);
-                        String ifaces = Arrays.stream(u.description().serviceInterfaces)
-                                .filter(c -> !c.equals(Method.class.getName()))
-                                .map(c -> c.substring(c.lastIndexOf('.') + 1)).collect(Collectors.joining(", "));
-                        rows.add(List.of(u.name(), ifaces, b == null ? "-" : b.getSymbolicName() + " [" + b.getBundleId() + "]",
-                                b == null ? "-" : b.getVersion().toString(),
-                                "waiting for a backend: " + (ur.target == null ? "any" : ur.target)));
-                    }
-                }
+            if (u.waitingFor() != null && shown.add(u.name())) {
+                Bundle b = context.getBundle(u.description().bundle.id);
+                rows.add(List.of(u.name(), simpleNames(u.description().serviceInterfaces), label(b),
+                        b == null ? "-" : b.getVersion().toString(), "waiting for a backend: " + u.waitingFor()));
             }
         }
         rows.sort(Comparator.comparing(r -> r.get(0)));
@@ -172,7 +160,15 @@ public class ModelkitCommands {
     }
 
     private static String interfaces(ServiceReference<?> ref) {
-        String[] classes = (String[]) ref.getProperty(Constants.OBJECTCLASS);
+        return simpleNames((String[]) ref.getProperty(Constants.OBJECTCLASS));
+    }
+
+    private static String label(Bundle b) {
+        return b == null ? "-" : b.getSymbolicName() + " [" + b.getBundleId() + "]";
+    }
+
+    /** The simple names of a service's interfaces, without {@link Method}. */
+    private static String simpleNames(String[] classes) {
         return Arrays.stream(classes).filter(c -> !c.equals(Method.class.getName()))
                 .map(c -> c.substring(c.lastIndexOf('.') + 1)).collect(Collectors.joining(", "));
     }

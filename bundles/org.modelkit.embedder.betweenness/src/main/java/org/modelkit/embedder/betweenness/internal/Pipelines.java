@@ -72,11 +72,7 @@ final class Pipelines {
         Map<String, Double> diag = new LinkedHashMap<>();
         EdgeBetweenness.Result b = betweenness(g, s, p, diag);
         long t1 = System.nanoTime();
-        double[] wb = new double[g.m];
-        for (int e = 0; e < g.m; e++) {
-            wb[e] = s.scale() * b.values()[e];
-        }
-        SparseSym w = SparseSym.adjacency(g, wb);
+        SparseSym w = betweennessGraph(g, b.values(), s.scale());
         SparseSym l = w.normalizedLaplacian();
         Spectrum x = g.n <= s.denseLimit() ? steinDense(w, l, diag) : steinSparse(w, l, s, p, diag);
         double[][] wks = WaveKernel.signatures(x.values, x.vectors, dims, s.wksWidth(), x.implicitValue,
@@ -84,6 +80,15 @@ final class Pipelines {
         diag.put("seconds.betweenness", (t1 - t0) / 1e9);
         diag.put("seconds.spectral", (System.nanoTime() - t1) / 1e9);
         return embedding(graph, g, wks, diag);
+    }
+
+    /** W_B: the graph's edges weighted by scale x normalised edge betweenness. */
+    static SparseSym betweennessGraph(SimpleGraph g, double[] betweenness, double scale) {
+        double[] wb = new double[g.m];
+        for (int e = 0; e < g.m; e++) {
+            wb[e] = scale * betweenness[e];
+        }
+        return SparseSym.adjacency(g, wb);
     }
 
     /** Eigenpairs of the symmetrised Stein solution, possibly with an implicit eigenspace. */

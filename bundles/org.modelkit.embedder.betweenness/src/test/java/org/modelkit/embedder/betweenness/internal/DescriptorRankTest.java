@@ -86,12 +86,8 @@ class DescriptorRankTest {
     private static void checkBoth(String name, Graph g) {
         SimpleGraph sg = SimpleGraph.of(g);
         double[] lap = Eigen.dense(SparseSym.adjacency(sg, sg.weight).normalizedLaplacian().dense()).values();
-        double[] b = EdgeBetweenness.exact(sg, false, 2, Progress.NONE).values();
-        double[] wb = new double[sg.m];
-        for (int i = 0; i < sg.m; i++) {
-            wb[i] = S.scale() * b[i];
-        }
-        SparseSym w = SparseSym.adjacency(sg, wb);
+        SparseSym w = Pipelines.betweennessGraph(sg, EdgeBetweenness.exact(sg, false, 2, Progress.NONE).values(),
+                S.scale());
         double[] x = Pipelines.steinDense(w, w.normalizedLaplacian(), new HashMap<>()).values;
         for (int d : new int[] {2, 8, 16, 32}) {
             if (d > g.nodeCount() / 2) {

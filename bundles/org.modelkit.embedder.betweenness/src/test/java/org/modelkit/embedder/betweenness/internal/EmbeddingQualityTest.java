@@ -36,12 +36,8 @@ class EmbeddingQualityTest {
     /** The d eigenvectors of the symmetrised Stein solution with the largest eigenvalues, as coordinates. */
     static Tensor steinEigenvectors(Graph graph, int d) {
         SimpleGraph g = SimpleGraph.of(graph);
-        double[] b = EdgeBetweenness.exact(g, false, 2, Progress.NONE).values();
-        double[] wb = new double[g.m];
-        for (int e = 0; e < g.m; e++) {
-            wb[e] = S.scale() * b[e];
-        }
-        SparseSym w = SparseSym.adjacency(g, wb);
+        SparseSym w = Pipelines.betweennessGraph(g, EdgeBetweenness.exact(g, false, 2, Progress.NONE).values(),
+                S.scale());
         Pipelines.Spectrum x = Pipelines.steinDense(w, w.normalizedLaplacian(), new HashMap<>());
         int n = g.n;
         float[] out = new float[n * d];

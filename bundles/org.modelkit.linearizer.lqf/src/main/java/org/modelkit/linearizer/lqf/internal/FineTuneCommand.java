@@ -21,7 +21,6 @@ import org.modelkit.api.method.Method;
 import org.modelkit.io.LabelledFiles;
 import org.modelkit.io.LinePlot;
 import org.modelkit.io.ResultFolders;
-import org.modelkit.nn.ModelFiles;
 import org.modelkit.shell.format.ConsoleProgress;
 import org.modelkit.shell.format.Summary;
 import org.osgi.framework.BundleContext;
@@ -76,11 +75,6 @@ public class FineTuneCommand {
         }
         if (steps < 1) {
             throw new IllegalArgumentException("--steps " + steps + " must be at least 1");
-        }
-        Path modelDir = Path.of(model);
-        if (!Files.isRegularFile(modelDir.resolve(ModelFiles.SPEC)) || !Files.isRegularFile(modelDir.resolve(ModelFiles.PARAMETERS))) {
-            throw new IllegalArgumentException("MODEL '" + model + "' is not a model directory (it needs "
-                    + ModelFiles.SPEC + " and " + ModelFiles.PARAMETERS + ")");
         }
         Path outDir = out.isEmpty() ? null : Path.of(out);
         if (outDir != null) {

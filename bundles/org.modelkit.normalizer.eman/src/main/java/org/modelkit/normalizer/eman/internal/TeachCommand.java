@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.modelkit.api.data.LabelledSet;
@@ -19,12 +21,10 @@ import org.modelkit.api.teach.Paradigm;
 import org.modelkit.api.teach.StudentTeacherTrainer;
 import org.modelkit.api.teach.TeachRequest;
 import org.modelkit.api.teach.TeachResult;
+import org.modelkit.compute.api.normalizer.Normalizer;
 import org.modelkit.io.LabelledFiles;
 import org.modelkit.io.LinePlot;
 import org.modelkit.io.ResultFolders;
-import org.modelkit.compute.api.normalizer.Normalizer;
-import java.util.Set;
-import java.util.TreeSet;
 import org.modelkit.shell.format.ConsoleProgress;
 import org.modelkit.shell.format.Summary;
 import org.osgi.framework.BundleContext;
@@ -89,11 +89,6 @@ public class TeachCommand {
         Path outDir = out.isEmpty() ? null : Path.of(out);
         if (outDir != null) {
             ResultFolders.checkTarget(outDir, "--out '" + out + "'");
-        }
-        for (String file : new String[] {train, test}) {
-            if (!Files.isRegularFile(Path.of(file))) {
-                throw new IllegalArgumentException("'" + file + "' is not a file");
-            }
         }
         LabelledSet trainSet = LabelledFiles.read(Path.of(train));
         LabelledSet testSet = LabelledFiles.read(Path.of(test));
