@@ -113,6 +113,25 @@ class ShellCommandsTest {
     }
 
     @Test
+    void aWrongCallGetsAUsageLineAndHelpShowsDefaults() throws Exception {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> session.execute("modelkit:embed only-one-argument.gml"));
+        assertTrue(e.getMessage().startsWith("embed: expected 2 arguments, got 1\nusage: embed [-m METHOD] [-d DIMENSIONS]"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith(" GRAPH OUT\n(modelkit:help embed describes every option)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> session.execute("modelkit:info"));
+        assertTrue(e.getMessage().startsWith("info: expected 1 argument, got 0\nusage: info NAME"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> session.execute("modelkit:embed -d NaN a.gml b.csv"));
+        assertEquals("-d 'NaN': expected a whole number from 1 to 4096", e.getMessage());
+        String help = session.execute("modelkit:help embed").toString();
+        assertTrue(help.contains("-d, --dimensions DIMENSIONS") && help.contains("(default 16)"), help);
+        String all = session.execute("modelkit:help").toString();
+        for (String c : List.of("methods", "info NAME", "embed ", "backends", "backend ACTION ID")) {
+            assertTrue(all.contains("\n  " + c), c + " missing from modelkit:help:\n" + all);
+        }
+    }
+
+    @Test
     void resultsAreFormattedByTheShellConverter() throws Exception {
         Object r = session.execute("modelkit:methods");
         CharSequence full = session.format(r, Converter.INSPECT);

@@ -13,6 +13,7 @@ import org.modelkit.api.method.Method;
 import org.modelkit.io.LabelledFiles;
 import org.modelkit.shell.format.ConsoleProgress;
 import org.modelkit.shell.format.Summary;
+import org.modelkit.shell.format.Usage;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
@@ -79,5 +80,15 @@ public class ClassifyCommand {
         f.put("accuracy per class", perClass.toString());
         return new Summary(String.format(Locale.ROOT, "%s on %d samples: accuracy %.4f on %s in %.2f s",
                 Path.of(model).getFileName(), p.length, r.accuracy(set.labels()), r.backend(), seconds), f);
+    }
+
+    /**
+     * Gogo calls this when the arguments fit no command of this class: a usage line, not "Cannot coerce".
+     *
+     * @param argv the command's name, then its arguments
+     * @return never
+     */
+    public Object _main(Object... argv) {
+        throw Usage.mismatch(this, argv);
     }
 }

@@ -11,6 +11,10 @@ import org.modelkit.api.progress.Progress;
  * {@link #cancel()} was called or when the thread that created it is interrupted (Gogo interrupts a
  * command's thread on Ctrl-C), so worker threads that poll it see the interrupt too. Gogo gives each
  * command its session's streams through {@code System.out}, so create it inside the command.
+ *
+ * <p>Once cancelled it writes nothing more, and the command's thread takes the interrupt over as the
+ * cancelled state (clearing the thread's flag): Gogo's output is an interruptible channel, and one
+ * write from an interrupted thread closes it, which leaves the shell without output for good.
  */
 public final class ConsoleProgress implements Progress {
     private final PrintStream out;
@@ -19,6 +23,7 @@ public final class ConsoleProgress implements Progress {
     private final Thread owner = Thread.currentThread();
     private long last;
     private boolean printed;
+    private String shown = "";
 
     /**
      * @param out            where the line goes, usually {@code System.out} inside a Gogo command
@@ -31,24 +36,35 @@ public final class ConsoleProgress implements Progress {
 
     @Override
     public synchronized void report(String stage, long done, long total) {
+        if (isCancelled()) {
+            return;
+        }
         long now = System.nanoTime();
         boolean finished = total >= 0 && done >= total;
         if (!finished && printed && now - last < intervalNanos) {
             return;
         }
-        last = now;
-        printed = true;
         String amount = total >= 0 ? done + "/" + total + " (" + (total == 0 ? 100 : done * 100 / total) + "%)"
                 : Long.toString(done);
-        out.print("\r" + stage + " " + amount + "   ");
+        String line = stage + " " + amount;
+        if (printed && line.equals(shown)) {
+            return; // the same state again (a stage that reports its end twice): nothing to redraw
+        }
+        last = now;
+        // pad over what the previous, longer line left on the screen
+        out.print("\r" + line + " ".repeat(Math.max(0, shown.length() - line.length())));
         out.flush();
+        printed = true;
+        shown = line;
     }
 
     /** Ends the progress line, if one was printed, so the next output starts on a fresh line. */
     public synchronized void finish() {
+        isCancelled(); // takes an interrupt over before writing
         if (printed) {
             out.println();
             printed = false;
+            shown = "";
         }
     }
 
@@ -59,6 +75,9 @@ public final class ConsoleProgress implements Progress {
 
     @Override
     public boolean isCancelled() {
+        if (Thread.currentThread() == owner && Thread.interrupted()) {
+            cancelled.set(true);
+        }
         return cancelled.get() || owner.isInterrupted();
     }
 

@@ -326,4 +326,14 @@ public class BackendCommands {
         }
         return String.valueOf(v);
     }
+
+    /**
+     * Gogo calls this when the arguments fit no command of this class: a usage line, not "Cannot coerce".
+     *
+     * @param argv the command's name, then its arguments
+     * @return never
+     */
+    public Object _main(Object... argv) {
+        throw org.modelkit.shell.format.Usage.mismatch(this, argv);
+    }
 }

@@ -32,7 +32,9 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
     "osgi.command.scope=modelkit",
     "osgi.command.function=methods",
     "osgi.command.function=info",
-    "osgi.command.function=version"
+    "osgi.command.function=version",
+    "osgi.command.function=help",
+    "osgi.command.function=modelkit"
 })
 public class ModelkitCommands {
     /** Service property a method component may set to the id of the backend it currently uses. */
@@ -134,6 +136,88 @@ public class ModelkitCommands {
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB max heap");
         f.put("methods", Integer.toString(installed().size()));
         return new Summary("Modelkit " + self.getVersion(), f);
+    }
+
+    /**
+     * @return every modelkit command with its usage line and what it does
+     */
+    @Descriptor("list the modelkit commands with their usage; 'modelkit:help COMMAND' describes one, with defaults")
+    public String help() {
+        StringBuilder b = new StringBuilder("Modelkit commands (scope modelkit; the prefix may be left out):\n");
+        for (var e : commandObjects().entrySet()) {
+            for (java.lang.reflect.Method m : org.modelkit.shell.format.Usage.commands(e.getValue().getClass(), e.getKey())) {
+                Descriptor d = m.getAnnotation(Descriptor.class);
+                b.append("  ").append(org.modelkit.shell.format.Usage.line(e.getKey(), m)).append('\n');
+                if (d != null) {
+                    b.append("      ").append(d.value()).append('\n');
+                }
+            }
+        }
+        return b.append("Ctrl-C cancels a running command; 'e' shows the last error's stack trace.").toString();
+    }
+
+    /**
+     * @return the same as {@link #help()}, so that typing {@code modelkit} or {@code help modelkit} leads somewhere
+     */
+    @Descriptor("Modelkit: ten machine-learning methods as OSGi services; 'modelkit:help' lists the commands")
+    public String modelkit() {
+        return help();
+    }
+
+    /**
+     * @param command a modelkit command's name, with or without {@code modelkit:}
+     * @return its usage, description, options with their defaults, and arguments
+     */
+    @Descriptor("describe one modelkit command: usage, options with their defaults, arguments")
+    public String help(@Descriptor("the command, for example embed") String command) {
+        String name = command.startsWith("modelkit:") ? command.substring("modelkit:".length()) : command;
+        Map<String, Object> all = commandObjects();
+        Object target = all.get(name);
+        if (target == null) {
+            throw new IllegalArgumentException("no modelkit command '" + command + "'; commands: " + String.join(", ", all.keySet()));
+        }
+        StringBuilder b = new StringBuilder();
+        for (java.lang.reflect.Method m : org.modelkit.shell.format.Usage.commands(target.getClass(), name)) {
+            b.append(org.modelkit.shell.format.Usage.help("modelkit:" + name, m));
+        }
+        return b.toString().stripTrailing();
+    }
+
+    /**
+     * Gogo calls this when the arguments fit none of this class's commands.
+     *
+     * @param argv the command's name, then its arguments
+     * @return never
+     */
+    public Object _main(Object... argv) {
+        throw org.modelkit.shell.format.Usage.mismatch(this, argv);
+    }
+
+    /** The objects behind the modelkit commands, by function name, sorted. */
+    private Map<String, Object> commandObjects() {
+        Map<String, Object> out = new java.util.TreeMap<>();
+        ServiceReference<?>[] refs;
+        try {
+            refs = context.getServiceReferences((String) null, "(osgi.command.scope=modelkit)");
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        for (ServiceReference<?> ref : refs == null ? new ServiceReference<?>[0] : refs) {
+            Object fn = ref.getProperty("osgi.command.function");
+            String[] names = fn instanceof String[] a ? a : new String[] {String.valueOf(fn)};
+            Object service = context.getService(ref);
+            if (service == null) {
+                continue;
+            }
+            try {
+                for (String n : names) {
+                    out.put(n, service);
+                }
+            } finally {
+                context.ungetService(ref); // only its class is used
+            }
+        }
+        return out;
     }
 
     private List<Installed> installed() {

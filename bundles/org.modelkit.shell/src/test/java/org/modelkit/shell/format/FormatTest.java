@@ -40,7 +40,7 @@ class FormatTest {
         p.finish();
         String out = b.toString(StandardCharsets.UTF_8);
         assertTrue(out.contains("\rsources 5/10 (50%)"), out);
-        assertTrue(out.endsWith("\rsources 10/10 (100%)   \n"), out);
+        assertTrue(out.endsWith("\rsources 10/10 (100%)\n"), out);
         p.checkCancelled();
         p.cancel();
         assertThrows(CancelledException.class, p::checkCancelled);
@@ -63,5 +63,33 @@ class FormatTest {
         assertTrue(p.isCancelled(), "a worker thread must see the command thread's interrupt");
         done.countDown();
         owner.join();
+    }
+
+    @Test
+    void progressDrawsEachStateOnceAndPadsOverALongerLine() {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        ConsoleProgress p = new ConsoleProgress(new PrintStream(b, true, StandardCharsets.UTF_8), 0);
+        p.report("betweenness", 100, 100);
+        p.report("betweenness", 100, 100); // a stage that reports its end twice
+        p.report("epoch", 1, 2);
+        p.finish();
+        String out = b.toString(StandardCharsets.UTF_8);
+        assertEquals("\rbetweenness 100/100 (100%)\repoch 1/2 (50%)" + " ".repeat(11) + "\n", out);
+    }
+
+    @Test
+    void anInterruptedCommandThreadWritesNothingMoreAndTakesTheInterruptOver() {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        ConsoleProgress p = new ConsoleProgress(new PrintStream(b, true, StandardCharsets.UTF_8), 0);
+        p.report("epoch", 1, 10);
+        int before = b.size();
+        Thread.currentThread().interrupt(); // what Gogo does on Ctrl-C
+        p.report("epoch", 2, 10);
+        assertEquals(before, b.size(), "nothing may be written from an interrupted thread (it closes Gogo's channel)");
+        assertTrue(!Thread.currentThread().isInterrupted(), "the interrupt is taken over as the cancelled state");
+        assertTrue(p.isCancelled());
+        assertThrows(CancelledException.class, p::checkCancelled);
+        p.finish(); // ends the line, now safe
+        assertTrue(b.toString(StandardCharsets.UTF_8).endsWith("\n"));
     }
 }

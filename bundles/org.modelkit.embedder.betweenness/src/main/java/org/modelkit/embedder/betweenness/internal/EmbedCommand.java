@@ -22,8 +22,10 @@ import org.modelkit.io.EdgeList;
 import org.modelkit.io.Gml;
 import org.modelkit.io.GraphTool;
 import org.modelkit.io.Images;
+import org.modelkit.shell.format.Args;
 import org.modelkit.shell.format.ConsoleProgress;
 import org.modelkit.shell.format.Summary;
+import org.modelkit.shell.format.Usage;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
@@ -55,7 +57,7 @@ public class EmbedCommand {
             @Descriptor("embedder: betweenness-spectral, laplacian-eigenmaps, wks, or any installed Embedder's name")
             @Parameter(names = {"-m", "--method"}, absentValue = "betweenness-spectral") String method,
             @Descriptor("coordinates per node")
-            @Parameter(names = {"-d", "--dimensions"}, absentValue = "16") int dimensions,
+            @Parameter(names = {"-d", "--dimensions"}, absentValue = "16") String dimensionsArg,
             @Descriptor("node labels for an edge list: a file of 'node label' lines")
             @Parameter(names = {"-l", "--labels"}, absentValue = "") String labels,
             @Descriptor("node attribute (GML) or vertex property (.gt) holding labels, e.g. value")
@@ -63,13 +65,16 @@ public class EmbedCommand {
             @Descriptor("edge property holding weights (.gt)")
             @Parameter(names = {"-w", "--weights"}, absentValue = "") String weights,
             @Descriptor("read an edge list as directed (embedders symmetrise it)")
-            @Parameter(names = {"--directed"}, absentValue = "false", presentValue = "true") boolean directed,
+            @Parameter(names = {"--directed"}, absentValue = "false", presentValue = "true") String directedArg,
             @Descriptor("also write the edge vectors to OUT with -edges before .csv")
-            @Parameter(names = {"-e", "--edges"}, absentValue = "false", presentValue = "true") boolean edges,
+            @Parameter(names = {"-e", "--edges"}, absentValue = "false", presentValue = "true") String edgesArg,
             @Descriptor("picture: pca (two principal components) or first (the first two coordinates)")
             @Parameter(names = {"--plot"}, absentValue = "pca") String plot,
             @Descriptor("the graph: .gml, .gt, .gt.gz, or an edge list (u v [weight] per line)") String graph,
             @Descriptor("the CSV file to write; the PNG goes beside it") String out) throws IOException {
+        int dimensions = Args.wholeNumber("-d", dimensionsArg, 1, 4096);
+        boolean directed = Args.flag("--directed", directedArg);
+        boolean edges = Args.flag("--edges", edgesArg);
         if (!plot.equals("pca") && !plot.equals("first")) {
             throw new IllegalArgumentException("--plot " + plot + ": use pca or first");
         }
@@ -197,5 +202,15 @@ public class EmbedCommand {
         } catch (InvalidSyntaxException ex) {
             throw new IllegalArgumentException("method name '" + method + "' is not valid");
         }
+    }
+
+    /**
+     * Gogo calls this when the arguments fit no command of this class: a usage line, not "Cannot coerce".
+     *
+     * @param argv the command's name, then its arguments
+     * @return never
+     */
+    public Object _main(Object... argv) {
+        throw Usage.mismatch(this, argv);
     }
 }

@@ -22,7 +22,9 @@ import org.modelkit.io.LabelledFiles;
 import org.modelkit.io.LinePlot;
 import org.modelkit.io.ResultFolders;
 import org.modelkit.shell.format.ConsoleProgress;
+import org.modelkit.shell.format.Args;
 import org.modelkit.shell.format.Summary;
+import org.modelkit.shell.format.Usage;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
@@ -53,28 +55,26 @@ public class FineTuneCommand {
             @Descriptor("kfac or gd, or kfac,gd to compare them (the model is saved from the first)")
             @Parameter(names = {"-s", "--solver"}, absentValue = "kfac") String solver,
             @Descriptor("optimiser steps")
-            @Parameter(names = {"-n", "--steps"}, absentValue = "20") int steps,
+            @Parameter(names = {"-n", "--steps"}, absentValue = "20") String stepsArg,
             @Descriptor("how many of the last layers with parameters are linearized (0: all)")
-            @Parameter(names = {"-k", "--layers"}, absentValue = "0") int layers,
+            @Parameter(names = {"-k", "--layers"}, absentValue = "0") String layersArg,
             @Descriptor("labelled training samples per class, drawn from TRAIN")
-            @Parameter(names = {"--shots"}, absentValue = "10") int shots,
+            @Parameter(names = {"--shots"}, absentValue = "10") String shotsArg,
             @Descriptor("seed for the draw and the new head")
-            @Parameter(names = {"--seed"}, absentValue = "1") long seed,
+            @Parameter(names = {"--seed"}, absentValue = "1") String seedArg,
             @Descriptor("directory for the fine-tuned model and loss.png")
             @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
             @Descriptor("the pre-trained model directory (model.json, parameters.params)") String model,
             @Descriptor("training images: IDX (labels beside it) or CSV (label last)") String train,
             @Descriptor("test images, same format") String test) throws IOException {
+        int steps = Args.wholeNumber("--steps", stepsArg, 1, Integer.MAX_VALUE);
+        int layers = Args.wholeNumber("--layers", layersArg, 0, Integer.MAX_VALUE);
+        int shots = Args.wholeNumber("--shots", shotsArg, 1, Integer.MAX_VALUE);
+        long seed = Args.longNumber("--seed", seedArg, Long.MIN_VALUE, Long.MAX_VALUE);
         List<Solver> solvers = Arrays.stream(solver.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .map(Solver::parse).toList();
         if (solvers.isEmpty()) {
             throw new IllegalArgumentException("--solver '" + solver + "' names no solver");
-        }
-        if (shots < 1) {
-            throw new IllegalArgumentException("--shots " + shots + " must be at least 1");
-        }
-        if (steps < 1) {
-            throw new IllegalArgumentException("--steps " + steps + " must be at least 1");
         }
         Path outDir = out.isEmpty() ? null : Path.of(out);
         if (outDir != null) {
@@ -207,5 +207,15 @@ public class FineTuneCommand {
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Gogo calls this when the arguments fit no command of this class: a usage line, not "Cannot coerce".
+     *
+     * @param argv the command's name, then its arguments
+     * @return never
+     */
+    public Object _main(Object... argv) {
+        throw Usage.mismatch(this, argv);
     }
 }

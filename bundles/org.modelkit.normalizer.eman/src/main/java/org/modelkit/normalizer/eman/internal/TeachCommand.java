@@ -26,7 +26,9 @@ import org.modelkit.io.LabelledFiles;
 import org.modelkit.io.LinePlot;
 import org.modelkit.io.ResultFolders;
 import org.modelkit.shell.format.ConsoleProgress;
+import org.modelkit.shell.format.Args;
 import org.modelkit.shell.format.Summary;
+import org.modelkit.shell.format.Usage;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
@@ -58,22 +60,19 @@ public class TeachCommand {
             @Descriptor("the teacher's normalizer: eman or bn (or any installed Normalizer's name); eman,bn runs both and plots them together")
             @Parameter(names = {"-n", "--normalizer"}, absentValue = "eman") String normalizer,
             @Descriptor("fraction of TRAIN whose labels are kept, per class (at least one per class)")
-            @Parameter(names = {"-l", "--labelled"}, absentValue = "0.1") double fraction,
+            @Parameter(names = {"-l", "--labelled"}, absentValue = "0.1") String fractionArg,
             @Descriptor("passes over the unlabelled samples")
-            @Parameter(names = {"-e", "--epochs"}, absentValue = "10") int epochs,
+            @Parameter(names = {"-e", "--epochs"}, absentValue = "10") String epochsArg,
             @Descriptor("seed for the label split, initialisation, sampling and augmentation")
-            @Parameter(names = {"-s", "--seed"}, absentValue = "1") long seed,
+            @Parameter(names = {"-s", "--seed"}, absentValue = "1") String seedArg,
             @Descriptor("directory for student.params, teacher.params, history.csv and accuracy.png")
             @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
             @Descriptor("training images: IDX (labels file beside it) or CSV (label last)") String train,
             @Descriptor("test images, same format") String test) throws IOException {
         Paradigm p = Paradigm.parse(paradigm);
-        if (!(fraction > 0 && fraction <= 1)) {
-            throw new IllegalArgumentException("--labelled " + fraction + " must lie in (0, 1]");
-        }
-        if (epochs < 1) {
-            throw new IllegalArgumentException("--epochs " + epochs + " must be at least 1");
-        }
+        double fraction = Args.number("--labelled", fractionArg, 0, 1, true);
+        int epochs = Args.wholeNumber("--epochs", epochsArg, 1, Integer.MAX_VALUE);
+        long seed = Args.longNumber("--seed", seedArg, Long.MIN_VALUE, Long.MAX_VALUE);
         // every argument and the output location are checked before any work: a bad name must not fail
         // after the first normalizer has trained
         List<String> names = Arrays.stream(normalizer.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
@@ -226,5 +225,15 @@ public class TeachCommand {
         }
         return new int[][] {labelled.stream().mapToInt(Integer::intValue).sorted().toArray(),
             rest.stream().mapToInt(Integer::intValue).sorted().toArray()};
+    }
+
+    /**
+     * Gogo calls this when the arguments fit no command of this class: a usage line, not "Cannot coerce".
+     *
+     * @param argv the command's name, then its arguments
+     * @return never
+     */
+    public Object _main(Object... argv) {
+        throw Usage.mismatch(this, argv);
     }
 }
