@@ -330,6 +330,24 @@ class ComputeBackendsTest {
     }
 
     @Test
+    void aBadValueInABackendConfigurationShowsTheBackendAsMisconfigured() throws Exception {
+        backend("org.modelkit.compute.pytorch", "tpu", Map.of("backend.id", "pytorch-tpu", "device", "tpu:7"));
+        backend("org.modelkit.compute.onnx", "bad-opt", Map.of("backend.id", "onnx-bad", "optimization", "max"));
+        ComputeBackend tpu = context.getService(await("pytorch-tpu"));
+        assertFalse(tpu.status().available());
+        assertTrue(tpu.status().reason().startsWith("misconfigured in configuration org.modelkit.compute.pytorch~tpu:"
+                + " device 'tpu:7' must be cpu or gpu:N"), tpu.status().reason());
+        assertThrows(IllegalStateException.class, tpu::newManager);
+        ComputeBackend onnx = context.getService(await("onnx-bad"));
+        assertFalse(onnx.status().available());
+        assertTrue(onnx.status().reason().contains("optimization 'max' must be none, basic, extended or all"),
+                onnx.status().reason());
+        String table = session.execute("modelkit:backends").toString();
+        assertTrue(table.contains("pytorch-tpu") && table.contains("misconfigured"), table);
+        assertFalse(List.of("pytorch-tpu", "onnx-bad").contains(probe.currentBackend()));
+    }
+
+    @Test
     void aMethodWhoseBackendIsGoneIsShownAsWaitingNotAsMissing() throws Exception {
         Configuration c = configAdmin.getConfiguration(SwapProbe.PID, "?");
         Hashtable<String, Object> props = new Hashtable<>();

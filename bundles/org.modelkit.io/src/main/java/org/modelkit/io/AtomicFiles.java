@@ -42,7 +42,12 @@ public final class AtomicFiles {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        Path tmp;
+        try {
+            tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        } catch (java.nio.file.FileSystemException e) {
+            throw userFacing(e, null, target);
+        }
         boolean done = false;
         try {
             keepOrOpenPermissions(tmp, abs);
@@ -59,6 +64,8 @@ public final class AtomicFiles {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }
             done = true;
+        } catch (java.nio.file.FileSystemException e) {
+            throw userFacing(e, tmp, target);
         } finally {
             if (!done) {
                 Files.deleteIfExists(tmp);
@@ -67,9 +74,23 @@ public final class AtomicFiles {
     }
 
     /**
-     * A temporary file is created owner-only; give the result the target's permissions if it exists,
-     * else those of an ordinary new file (rw-r--r--), where the file system has POSIX permissions.
+     * The error as the user should see it: naming the file they asked for, never the hidden temporary
+     * file it was being written through (the original stays as the cause).
      */
+    private static IOException userFacing(java.nio.file.FileSystemException e, Path tmp, Path target) {
+        String reason = e.getReason();
+        if (reason == null || reason.isBlank()) {
+            reason = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.NoSuchFileException ? "no such file or folder"
+                    : e instanceof java.nio.file.DirectoryNotEmptyException ? "it is a folder that is not empty"
+                    : e.getClass().getSimpleName();
+        }
+        if (tmp != null) {
+            reason = reason.replace(tmp.toString(), target.toString());
+        }
+        return new IOException("cannot write '" + target + "': " + reason, e);
+    }
+
     private static void keepOrOpenPermissions(Path tmp, Path target) throws IOException {
         try {
             java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.exists(target)

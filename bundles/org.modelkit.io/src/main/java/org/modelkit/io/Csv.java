@@ -88,20 +88,86 @@ public final class Csv {
     }
 
     /**
-     * Reads samples with an integer label column.
+     * Reads samples with a label column, as {@link #readLabelled(Path, int)} does, with the first row
+     * taken as a header when {@code header} is true (and recognised as one when it is not numeric).
      *
      * @param path        the file, plain or gzip
      * @param header      whether the first row is a header
      * @param labelColumn the 0-based column holding the labels; negative counts from the end (-1 = last)
-     * @return the samples, features of shape {@code [rows, columns - 1]}, classes numbered
-     * @throws FormatException if the matrix is malformed, the column does not exist, or a label is not
-     *                         a non-negative integer
+     * @return the samples, features of shape {@code [rows, columns - 1]}
+     * @throws FormatException if the table is malformed, the column does not exist, or a label is
+     *                         neither a non-negative integer nor a class name
      * @throws IOException     if the file cannot be read
      */
     public static LabelledSet readLabelled(Path path, boolean header, int labelColumn) throws IOException {
-        Tensor m = readMatrix(path, header).values();
-        int n = m.dim(0);
-        int cols = m.dim(1);
+        return labelled(path, header, labelColumn);
+    }
+
+    /**
+     * Reads samples with a label column. The labels are non-negative integers or class names (then
+     * numbered in sorted order, so a training and a test file agree). A first row that is not all
+     * numbers is a header; scikit-learn's form {@code n_samples,n_features,name0,name1,...} (as in
+     * its iris.csv) names the classes of integer labels.
+     *
+     * @param path        the file, plain or gzip
+     * @param labelColumn the 0-based column holding the labels; negative counts from the end (-1 = last)
+     * @return the samples, features of shape {@code [rows, columns - 1]}
+     * @throws FormatException if the table is malformed, the column does not exist, a feature is not
+     *                         a finite number, or integer and named labels are mixed
+     * @throws IOException     if the file cannot be read
+     */
+    public static LabelledSet readLabelled(Path path, int labelColumn) throws IOException {
+        return labelled(path, false, labelColumn);
+    }
+
+    private static LabelledSet labelled(Path path, boolean header, int labelColumn) throws IOException {
+        List<String[]> rows = new ArrayList<>();
+        List<Integer> lines = new ArrayList<>();
+        Pattern sep = null;
+        try (BufferedReader r = reader(path)) {
+            String line;
+            int lineNo = 0;
+            while ((line = r.readLine()) != null) {
+                lineNo++;
+                String t = line.strip();
+                if (t.isEmpty() || t.startsWith("#")) {
+                    continue;
+                }
+                if (sep == null) {
+                    sep = t.indexOf(',') >= 0 ? Pattern.compile(",") : WHITESPACE;
+                }
+                rows.add(Arrays.stream(sep.split(t, -1)).map(String::strip).toArray(String[]::new));
+                lines.add(lineNo);
+            }
+        }
+        String[] head = null;
+        if (!rows.isEmpty()) {
+            // a header: when told, when a feature cell of the first row is not a number, or scikit-learn's
+            // n_samples,n_features,class names (its row is shorter than the data rows)
+            String[] first = rows.get(0);
+            int flc = labelColumn < 0 ? first.length + labelColumn : labelColumn;
+            boolean textFeature = false;
+            for (int c = 0; c < first.length; c++) {
+                textFeature |= c != flc && !isNumber(first[c]);
+            }
+            boolean sklearn = rows.size() > 1 && first.length >= 3 && isWholeNumber(first[0]) && isWholeNumber(first[1])
+                    && Long.parseLong(first[1]) == rows.get(1).length - 1 && Long.parseLong(first[0]) == rows.size() - 1;
+            if (header || textFeature || sklearn) {
+                head = first;
+                rows.remove(0);
+                lines.remove(0);
+            }
+        }
+        if (rows.isEmpty()) {
+            throw new FormatException(path, "no data rows");
+        }
+        int cols = rows.get(0).length;
+        for (int i = 1; i < rows.size(); i++) {
+            if (rows.get(i).length != cols) {
+                throw new FormatException(path, "line " + lines.get(i) + " has " + rows.get(i).length + " cells, the first data"
+                        + " row has " + cols);
+            }
+        }
         int lc = labelColumn < 0 ? cols + labelColumn : labelColumn;
         if (lc < 0 || lc >= cols) {
             throw new FormatException(path, "label column " + labelColumn + " does not exist; rows have " + cols + " cells");
@@ -109,24 +175,75 @@ public final class Csv {
         if (cols < 2) {
             throw new FormatException(path, "rows have 1 cell; a labelled set needs features besides the label");
         }
+        int n = rows.size();
+        boolean named = rows.stream().anyMatch(c -> !isNumber(c[lc]));
+        List<String> names = null;
+        if (named) {
+            java.util.TreeSet<String> distinct = new java.util.TreeSet<>();
+            for (int i = 0; i < n; i++) {
+                String c = rows.get(i)[lc];
+                if (c.isEmpty()) {
+                    throw new FormatException(path, "line " + lines.get(i) + ": empty label");
+                }
+                if (isNumber(c)) {
+                    throw new FormatException(path, "line " + lines.get(i) + ": label '" + c + "' is a number, but other"
+                            + " rows name their class (" + rows.stream().map(x -> x[lc]).filter(x -> !isNumber(x))
+                            .findFirst().orElse("") + ")");
+                }
+                distinct.add(c);
+            }
+            names = new ArrayList<>(distinct);
+        } else if (head != null && head.length >= 3 && isWholeNumber(head[0]) && isWholeNumber(head[1])
+                && Long.parseLong(head[0]) == n && Long.parseLong(head[1]) == cols - 1) {
+            names = List.of(Arrays.copyOfRange(head, 2, head.length)); // scikit-learn's header
+        }
         float[] x = new float[n * (cols - 1)];
         int[] y = new int[n];
         for (int i = 0; i < n; i++) {
+            String[] cells = rows.get(i);
             int k = 0;
             for (int c = 0; c < cols; c++) {
-                float v = m.getFlat(i * cols + c);
-                if (c == lc) {
+                if (c != lc) {
+                    x[i * (cols - 1) + k++] = number(path, cells[c], lines.get(i), c + 1);
+                } else if (named) {
+                    y[i] = java.util.Collections.binarySearch(names, cells[c]);
+                } else {
+                    float v = number(path, cells[c], lines.get(i), c + 1);
                     if (v != Math.rint(v) || v < 0) {
                         throw new FormatException(path, "data row " + (i + 1) + ": label " + v
                                 + " is not a non-negative integer");
                     }
                     y[i] = (int) v;
-                } else {
-                    x[i * (cols - 1) + k++] = v;
+                    if (names != null && y[i] >= names.size()) {
+                        throw new FormatException(path, "data row " + (i + 1) + ": label " + y[i] + ", but the header names "
+                                + names.size() + " classes");
+                    }
                 }
             }
         }
-        return LabelledSet.withNumberedClasses(Tensor.of(x, n, cols - 1), y);
+        Tensor features = Tensor.of(x, n, cols - 1);
+        return names == null ? LabelledSet.withNumberedClasses(features, y) : new LabelledSet(features, y, names);
+    }
+
+    private static boolean isNumber(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        try {
+            Double.parseDouble(s);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static boolean isWholeNumber(String s) {
+        try {
+            Long.parseLong(s);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -165,7 +166,22 @@ public final class EdgeList {
                 throw new FormatException(labels, "node '" + names.get(u) + "' has no label");
             }
         }
-        return graph.withNodeData(numberLabels(raw), names);
+        return withLabels(graph, raw, names);
+    }
+
+    /**
+     * The graph with labels from strings: integers as they are if all are, otherwise numbered in
+     * order of first appearance, the strings kept as the label names.
+     */
+    static Graph withLabels(Graph graph, String[] raw, List<String> names) {
+        if (raw == null) {
+            return graph.withNodeData(null, names);
+        }
+        Graph g = graph.withNodeData(numberLabels(raw), names);
+        if (Arrays.stream(raw).allMatch(s -> s.matches("\\d{1,9}"))) {
+            return g;
+        }
+        return g.withLabelNames(new ArrayList<>(new java.util.LinkedHashSet<>(Arrays.asList(raw))));
     }
 
     static int[] numberLabels(String[] raw) {

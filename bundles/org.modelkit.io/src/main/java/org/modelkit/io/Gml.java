@@ -104,7 +104,7 @@ public final class Gml {
             }
         }
         Graph g = Graph.fromEdges(nodes.size(), s, t, w, directed);
-        return g.withNodeData(rawLabels == null ? null : EdgeList.numberLabels(rawLabels), names);
+        return EdgeList.withLabels(g, rawLabels, names);
     }
 
     private static int endpoint(Path path, Map<Long, Integer> index, List<Object[]> edge, String key, int e)

@@ -45,6 +45,11 @@ public final class GraphTool {
      * @param type the value type, for example "int32" or "string"
      */
     public record Property(String key, String name, String type) {
+        /** @return {@code value (vertex, int32)}, as error messages list the properties a file holds */
+        @Override
+        public String toString() {
+            return name + " (" + key + ", " + type + ")";
+        }
     }
 
     /**
@@ -174,17 +179,16 @@ public final class GraphTool {
                     }
                 }
             }
-            int[] labels = null;
+            String[] raw = null;
             if (labelProperty != null) {
                 Object[] lv = vertexValues.get(labelProperty);
                 if (lv == null) {
                     throw new FormatException(path, "has no vertex property '" + labelProperty + "'; properties: " + props);
                 }
-                String[] raw = new String[n];
+                raw = new String[n];
                 for (int u = 0; u < n; u++) {
                     raw[u] = lv[u] instanceof Double d && d == Math.rint(d) ? Long.toString(d.longValue()) : String.valueOf(lv[u]);
                 }
-                labels = EdgeList.numberLabels(raw);
             }
             List<String> names = null;
             for (String candidate : new String[] {"label", "name"}) {
@@ -194,7 +198,7 @@ public final class GraphTool {
                 }
             }
             Graph g = Graph.fromEdges(n, Arrays.copyOf(srcs, m), Arrays.copyOf(dsts, m), w, directed);
-            return new Content(g.withNodeData(labels, names), props);
+            return new Content(EdgeList.withLabels(g, raw, names), props);
         }
     }
 

@@ -30,7 +30,7 @@ public final class LabelledFiles {
         String name = file.getFileName().toString();
         String lower = name.toLowerCase(Locale.ROOT);
         if (lower.endsWith(".csv") || lower.endsWith(".csv.gz")) {
-            LabelledSet s = Csv.readLabelled(file, false, -1);
+            LabelledSet s = Csv.readLabelled(file, -1);
             int d = s.features().dim(1);
             int side = (int) Math.round(Math.sqrt(d));
             if (side * side != d) {

@@ -19,16 +19,13 @@ import java.util.List;
  * on a log scale suits losses.
  */
 public final class LinePlot {
-    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
-        new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f)};
-
     /**
      * One line.
      *
      * @param name   the legend entry
      * @param x      the x values
      * @param y      the y values, as many; NaN values break the line
-     * @param colour an index into the palette (0-7, taken modulo 8)
+     * @param colour an index into {@link PlotStyle}'s palette
      * @param dashed whether the line is dashed
      */
     public record Series(String name, double[] x, double[] y, int colour, boolean dashed) {
@@ -121,20 +118,20 @@ public final class LinePlot {
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             FontMetrics fm = g.getFontMetrics();
             // grid and ticks
-            for (double t : ticks(x0, x1)) {
+            for (double t : PlotStyle.ticks(x0, x1)) {
                 int px = left + (int) Math.round((t - x0) / (x1 - x0) * pw);
                 g.setColor(new Color(0xeeeeee));
                 g.drawLine(px, top, px, top + ph);
                 g.setColor(Color.DARK_GRAY);
-                String s = label(t);
+                String s = PlotStyle.tickLabel(t);
                 g.drawString(s, px - fm.stringWidth(s) / 2, top + ph + 16);
             }
-            for (double t : ticks(y0, y1)) {
+            for (double t : PlotStyle.ticks(y0, y1)) {
                 int py = top + ph - (int) Math.round((t - y0) / (y1 - y0) * ph);
                 g.setColor(new Color(0xeeeeee));
                 g.drawLine(left, py, left + pw, py);
                 g.setColor(Color.DARK_GRAY);
-                String s = logY ? label(Math.pow(10, t)) : label(t);
+                String s = logY ? PlotStyle.tickLabel(Math.pow(10, t)) : PlotStyle.tickLabel(t);
                 g.drawString(s, left - 6 - fm.stringWidth(s), py + 4);
             }
             g.setColor(Color.BLACK);
@@ -149,7 +146,7 @@ public final class LinePlot {
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             int ly = top + 10;
             for (Series s : series) {
-                Color c = PALETTE[Math.floorMod(s.colour(), PALETTE.length)];
+                Color c = PlotStyle.colour(s.colour());
                 g.setColor(c);
                 g.setStroke(stroke(s.dashed()));
                 Path2D path = new Path2D.Double();
@@ -191,22 +188,4 @@ public final class LinePlot {
     }
 
     /** About six round tick values in [lo, hi]. */
-    static List<Double> ticks(double lo, double hi) {
-        double raw = (hi - lo) / 6;
-        double mag = Math.pow(10, Math.floor(Math.log10(raw)));
-        double step = raw / mag < 1.5 ? mag : raw / mag < 3 ? 2 * mag : raw / mag < 7 ? 5 * mag : 10 * mag;
-        List<Double> out = new ArrayList<>();
-        for (double t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
-            out.add(Math.abs(t) < step * 1e-9 ? 0 : t);
-        }
-        return out;
-    }
-
-    private static String label(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e6) {
-            return Long.toString((long) v);
-        }
-        String s = String.format(java.util.Locale.ROOT, "%.3g", v);
-        return s.contains("e") ? s : s.replaceAll("0+$", "").replaceAll("\\.$", "");
-    }
 }

@@ -27,10 +27,33 @@ class CsvTest {
         LabelledSet s = Csv.readLabelled(data("sklearn/iris.csv"), true, -1);
         assertEquals(3, s.classCount());
         assertArrayEquals(new int[] {150, 4}, s.features().shape());
+        // without being told, the scikit-learn header is recognised and names the classes
+        LabelledSet named = Csv.readLabelled(data("sklearn/iris.csv"), -1);
+        assertEquals(List.of("setosa", "versicolor", "virginica"), named.classNames());
+        assertArrayEquals(s.labels(), named.labels());
+        assertEquals(0, named.label(0));
+        assertEquals(2, named.label(149));
         LabelledSet digits = Csv.readLabelled(data("sklearn/digits.csv.gz"), false, -1);
         assertArrayEquals(new int[] {1797, 64}, digits.features().shape());
         assertEquals(10, digits.classCount());
         assertEquals(0, digits.label(0));
+    }
+
+    @Test
+    void labelsMayBeClassNamesAndAHeaderIsRecognised() throws IOException {
+        Path p = tmp.resolve("named.csv");
+        java.nio.file.Files.writeString(p, "length,width,species\n5.1,3.5,setosa\n7.0,3.2,versicolor\n4.9,3.0,setosa\n");
+        LabelledSet s = Csv.readLabelled(p, -1);
+        assertEquals(List.of("setosa", "versicolor"), s.classNames());
+        assertArrayEquals(new int[] {0, 1, 0}, s.labels());
+        assertEquals(7.0f, s.features().get(1, 0));
+        Path mixed = tmp.resolve("mixed.csv");
+        java.nio.file.Files.writeString(mixed, "5.1,3.5,setosa\n7.0,3.2,1\n");
+        assertMalformed(mixed, "line 2: label '1' is a number, but other rows name their class (setosa)",
+                () -> Csv.readLabelled(mixed, -1));
+        Path badFeature = tmp.resolve("bad.csv");
+        java.nio.file.Files.writeString(badFeature, "5.1,3.5,setosa\n7.0,x,versicolor\n");
+        assertMalformed(badFeature, "line 2, column 2", () -> Csv.readLabelled(badFeature, -1));
     }
 
     @Test

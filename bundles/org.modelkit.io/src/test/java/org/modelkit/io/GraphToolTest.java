@@ -3,6 +3,7 @@ package org.modelkit.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.modelkit.io.TestFiles.assertMalformed;
 import static org.modelkit.io.TestFiles.data;
@@ -48,6 +49,10 @@ class GraphToolTest {
         assertEquals(105, polbooks.nodeCount());
         assertEquals(441, polbooks.edgeCount());
         assertEquals(3, Arrays.stream(polbooks.labels()).distinct().count(), "3 leanings");
+        // string labels keep their names (in order of first appearance), integer ones have none
+        assertEquals(java.util.Set.of("l", "n", "c"), java.util.Set.copyOf(polbooks.labelNames()));
+        assertEquals(3, polbooks.labelNames().size());
+        assertEquals(null, football.graph().labelNames());
 
         Graph lesmis = GraphTool.read(data("graphs/lesmis.gt.gz"), null, "value").graph();
         assertEquals(77, lesmis.nodeCount());
@@ -87,6 +92,10 @@ class GraphToolTest {
         assertMalformed(trailing, "trailing data", () -> GraphTool.read(trailing, null, null));
         Path good = file("karate.gt", karate);
         assertMalformed(good, "has no vertex property 'club'", () -> GraphTool.read(good, "club", null));
+        // the properties the file holds are listed as a user reads them, not as Java records
+        String listed = assertThrows(FormatException.class, () -> GraphTool.read(good, "club", null)).getMessage();
+        assertFalse(listed.contains("Property["), listed);
+        assertTrue(listed.matches(".*properties: \\[.*\\w+ \\((graph|vertex|edge), \\w+\\).*"), listed);
         assertMalformed(good, "has no edge property 'weight'", () -> GraphTool.read(good, null, "weight"));
         // a vertex count of 2^40 in the header: refused before anything that size is allocated
         byte[] huge = karate.clone();

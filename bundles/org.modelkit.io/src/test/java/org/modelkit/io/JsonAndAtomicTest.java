@@ -63,4 +63,19 @@ class JsonAndAtomicTest {
             assertEquals(List.of("keep.txt"), s.map(f -> f.getFileName().toString()).toList());
         }
     }
+
+    @Test
+    void aFailedWriteNamesTheUsersFileNeverTheTemporaryOne() throws IOException {
+        Path folder = Files.createDirectories(tmp.resolve("x.csv")); // the target's name is taken by a folder
+        Files.writeString(folder.resolve("inside"), "keep");
+        IOException e = assertThrows(IOException.class, () -> Csv.writeRows(folder, List.of("a"), List.of(List.of(1))));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("cannot write '" + folder + "': "), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertFalse(e.getMessage().contains(".tmp"), e.getMessage());
+        try (var s = Files.list(tmp)) {
+            assertEquals(List.of("x.csv"), s.map(f -> f.getFileName().toString()).toList(), "no temporary file left");
+        }
+        Path notAFolder = Files.writeString(tmp.resolve("plain"), "x");
+        IOException e2 = assertThrows(IOException.class, () -> AtomicFiles.writeString(notAFolder.resolve("y.txt"), "y"));
+        org.junit.jupiter.api.Assertions.assertFalse(e2.getMessage().contains(".tmp"), e2.getMessage());
+    }
 }

@@ -24,6 +24,7 @@ public final class Graph {
     private final double[] weights;
     private final int[] labels;
     private final List<String> names;
+    private final List<String> labelNames;
 
     /**
      * Creates a graph from CSR arrays, copying them and sorting each row.
@@ -101,6 +102,7 @@ public final class Graph {
         this.weights = weights == null ? null : weights.clone();
         this.labels = labels == null ? null : labels.clone();
         this.names = names == null ? null : List.copyOf(names);
+        this.labelNames = null;
         sortRows();
         if (!directed) {
             checkSymmetric();
@@ -180,6 +182,34 @@ public final class Graph {
      */
     public Graph withNodeData(int[] newLabels, List<String> newNames) {
         return new Graph(nodeCount, directed, offsets, targets, weights, newLabels, newNames);
+    }
+
+    /**
+     * Returns a copy of this graph whose labels have names, for example the class names a file gave
+     * as strings ({@code "l", "c", "n"}), so that tables and legends can show them.
+     *
+     * @param names the name of label 0, 1, ..., covering every label; or null for none
+     * @return the new graph
+     * @throws IllegalArgumentException if the graph has no labels, or a label has no name
+     */
+    public Graph withLabelNames(List<String> names) {
+        if (names == null) {
+            return new Graph(this, null);
+        }
+        if (labels == null) {
+            throw new IllegalArgumentException("the graph has no labels to name");
+        }
+        for (int l : labels) {
+            if (l >= names.size()) {
+                throw new IllegalArgumentException("label " + l + " has no name; " + names.size() + " names given");
+            }
+        }
+        return new Graph(this, List.copyOf(names));
+    }
+
+    /** @return the name of each label (index = label), or null if the labels are only numbers */
+    public List<String> labelNames() {
+        return labelNames;
     }
 
     /** @return the number of nodes */
@@ -397,7 +427,20 @@ public final class Graph {
         this.weights = weights;
         this.labels = null;
         this.names = Collections.emptyList();
+        this.labelNames = null;
         sortRows();
+    }
+
+    /** Internal: the same, validated graph with other label names. */
+    private Graph(Graph g, List<String> labelNames) {
+        this.nodeCount = g.nodeCount;
+        this.directed = g.directed;
+        this.offsets = g.offsets;
+        this.targets = g.targets;
+        this.weights = g.weights;
+        this.labels = g.labels;
+        this.names = g.names;
+        this.labelNames = labelNames;
     }
 
     private int rowOf(int arc) {
@@ -419,7 +462,7 @@ public final class Graph {
         return o instanceof Graph g && nodeCount == g.nodeCount && directed == g.directed
                 && Arrays.equals(offsets, g.offsets) && Arrays.equals(targets, g.targets)
                 && Arrays.equals(weights, g.weights) && Arrays.equals(labels, g.labels)
-                && java.util.Objects.equals(names, g.names);
+                && java.util.Objects.equals(names, g.names) && java.util.Objects.equals(labelNames, g.labelNames);
     }
 
     @Override

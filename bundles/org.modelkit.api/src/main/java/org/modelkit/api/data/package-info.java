@@ -10,7 +10,7 @@
  * return copies; the {@code asBuffer}-style accessors give read-only views without copying.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.modelkit.api.data;
 
 import org.osgi.annotation.bundle.Export;

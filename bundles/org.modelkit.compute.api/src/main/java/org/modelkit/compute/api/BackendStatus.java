@@ -51,6 +51,34 @@ public record BackendStatus(boolean available, String device, String reason, boo
         return new BackendStatus(true, device, reason, true);
     }
 
+    /**
+     * The status of a backend whose configuration has a bad value: unavailable, with a reason that
+     * names the file (FileInstall's {@code felix.fileinstall.filename}) or else the configuration's PID,
+     * the key and the value, so that {@code modelkit:backends} shows it rather than losing the backend.
+     *
+     * @param configured the configured device, as far as it can be told
+     * @param properties the component's configuration properties
+     * @param problem    what is wrong, for example {@code device 'tpu:7' must be cpu or gpu:N}
+     * @return the status
+     */
+    public static BackendStatus misconfigured(String configured, java.util.Map<String, ?> properties, String problem) {
+        Object file = properties.get("felix.fileinstall.filename");
+        String source;
+        if (file != null) {
+            String f = file.toString();
+            try {
+                source = f.startsWith("file:") ? java.nio.file.Path.of(java.net.URI.create(f)).toString() : f;
+            } catch (IllegalArgumentException e) {
+                source = f;
+            }
+        } else {
+            Object pid = properties.get("service.pid");
+            source = "configuration " + (pid == null ? "(unknown)" : pid);
+        }
+        return unavailable(configured == null || configured.isBlank() ? "unknown" : configured,
+                "misconfigured in " + source + ": " + problem);
+    }
+
     @Override
     public String toString() {
         return available ? (fallback ? "available on " + device + " (fell back: " + reason + ")" : "available on " + device)

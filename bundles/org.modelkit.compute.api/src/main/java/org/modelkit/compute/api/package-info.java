@@ -9,7 +9,7 @@
  * {@code (capabilities=autograd)}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.modelkit.compute.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -3,6 +3,7 @@ package org.modelkit.compute.onnx.internal;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.logging.Logger;
 import org.modelkit.compute.api.BackendStatus;
 import org.modelkit.compute.api.Capability;
@@ -34,18 +35,27 @@ public class OnnxBackendProvider {
      * @param config  the backend's configuration
      */
     @Activate
-    public OnnxBackendProvider(BundleContext context, OnnxBackendConfig config) {
+    public OnnxBackendProvider(BundleContext context, OnnxBackendConfig config, Map<String, Object> properties) {
         String provider = config.execution_provider();
+        String problem = null;
         if (!provider.equals("cpu") && !provider.equals("cuda")) {
-            throw new IllegalArgumentException("execution.provider '" + provider + "' must be cpu or cuda");
+            problem = "execution.provider '" + provider + "' must be cpu or cuda";
+        } else if (!config.fallback().equals("fail") && !config.fallback().equals("cpu")) {
+            problem = "fallback '" + config.fallback() + "' must be fail or cpu";
+        } else {
+            try {
+                OnnxBackend.optimization(config.optimization()); // validates
+            } catch (IllegalArgumentException e) {
+                problem = e.getMessage();
+            }
         }
-        if (!config.fallback().equals("fail") && !config.fallback().equals("cpu")) {
-            throw new IllegalArgumentException("fallback '" + config.fallback() + "' must be fail or cpu");
-        }
-        OnnxBackend.optimization(config.optimization()); // validates
         BackendStatus status;
         boolean cuda = false;
-        if (provider.equals("cuda")) {
+        if (problem != null) {
+            // shown by modelkit:backends with file, key and value, instead of a DS activation failure
+            status = BackendStatus.misconfigured(provider.equals("cuda") ? "gpu:" + config.gpu() : "cpu", properties, problem);
+            LOG.warning(config.backend_id() + ": " + status);
+        } else if (provider.equals("cuda")) {
             EnumSet<OrtProvider> available = OrtEnvironment.getAvailableProviders();
             String device = "gpu:" + config.gpu();
             if (available.contains(OrtProvider.CUDA)) {
@@ -62,7 +72,7 @@ public class OnnxBackendProvider {
         }
         EnumSet<Capability> caps = cuda ? EnumSet.of(Capability.INFERENCE, Capability.GPU) : EnumSet.of(Capability.INFERENCE);
         backend = new OnnxBackend(config.backend_id(), status, caps, cuda ? config.gpu() : -1, config.threads(),
-                config.optimization());
+                problem == null ? config.optimization() : "all");
         registration = context.registerService(ComputeBackend.class, backend, ComputeBackend.serviceProperties(backend));
     }
 

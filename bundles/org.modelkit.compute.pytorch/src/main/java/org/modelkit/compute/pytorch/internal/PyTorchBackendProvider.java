@@ -2,6 +2,7 @@ package org.modelkit.compute.pytorch.internal;
 
 import ai.djl.Device;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,15 +37,19 @@ public class PyTorchBackendProvider {
      * @param config  the backend's configuration
      */
     @Activate
-    public PyTorchBackendProvider(BundleContext context, @Reference PyTorchEngine engine, PyTorchBackendConfig config) {
-        if (!config.fallback().equals("fail") && !config.fallback().equals("cpu")) {
-            throw new IllegalArgumentException("fallback '" + config.fallback() + "' must be fail or cpu");
-        }
+    public PyTorchBackendProvider(BundleContext context, @Reference PyTorchEngine engine, PyTorchBackendConfig config,
+            Map<String, Object> properties) {
         String configured = config.device();
         Matcher gpu = GPU.matcher(configured);
         BackendStatus status;
         Device device;
-        if (configured.equals("cpu")) {
+        // a bad value makes the backend unavailable, shown with file, key and value, instead of a DS
+        // activation failure that logs a stack trace and makes the backend vanish
+        if (!config.fallback().equals("fail") && !config.fallback().equals("cpu")) {
+            status = BackendStatus.misconfigured(configured, properties, "fallback '" + config.fallback() + "' must be fail or cpu");
+            device = null;
+            LOG.warning(config.backend_id() + ": " + status);
+        } else if (configured.equals("cpu")) {
             status = BackendStatus.running("cpu");
             device = Device.cpu();
         } else if (gpu.matches()) {
@@ -61,7 +66,9 @@ public class PyTorchBackendProvider {
                 LOG.warning(config.backend_id() + ": " + status);
             }
         } else {
-            throw new IllegalArgumentException("device '" + configured + "' must be cpu or gpu:N");
+            status = BackendStatus.misconfigured(configured, properties, "device '" + configured + "' must be cpu or gpu:N");
+            device = null;
+            LOG.warning(config.backend_id() + ": " + status);
         }
         EnumSet<Capability> caps = EnumSet.of(Capability.INFERENCE, Capability.AUTOGRAD);
         if (device != null && device.isGpu()) {

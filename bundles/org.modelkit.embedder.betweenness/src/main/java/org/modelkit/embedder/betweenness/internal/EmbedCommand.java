@@ -129,8 +129,11 @@ public class EmbedCommand {
             rows.add(row);
         }
         String title = in.getFileName() + ": " + method + ", " + g.nodeCount() + " nodes, d = " + d;
-        String axes = plot.equals("pca") ? "principal components 1 and 2 of the node vectors" : "coordinates x0 and x1";
-        var image = ScatterPlot.render(ScatterPlot.project(x, plot.equals("pca")), g.edges(), lab, title, axes);
+        boolean pca = plot.equals("pca") && d > 1;
+        String xAxis = d == 1 ? "x0, the only coordinate (a 1-dimensional embedding: the vertical position is 0)"
+                : pca ? "principal component 1 of the node vectors" : "coordinate x0";
+        String yAxis = d == 1 ? null : pca ? "principal component 2" : "coordinate x1";
+        var image = ScatterPlot.render(ScatterPlot.project(x, pca), g.edges(), lab, g.labelNames(), title, xAxis, yAxis);
         Csv.writeRows(csv, header, rows);
         Images.writePng(png, image);
         Map<String, String> f = new LinkedHashMap<>();

@@ -8,18 +8,16 @@ import java.awt.RenderingHints;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
 import java.awt.image.BufferedImage;
+import java.util.List;
 import java.util.TreeSet;
 import org.modelkit.api.data.Tensor;
+import org.modelkit.io.PlotStyle;
 
 /**
  * A scatter plot of node embeddings in two dimensions, coloured by label, with the graph's edges drawn
  * faintly underneath: either the first two coordinates or the first two principal components.
  */
 final class ScatterPlot {
-    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
-        new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
-        new Color(0xbcbd22), new Color(0x17becf), new Color(0x393b79), new Color(0xad494a)};
-
     private ScatterPlot() {
     }
 
@@ -63,11 +61,24 @@ final class ScatterPlot {
         return xy;
     }
 
-    static BufferedImage render(double[][] xy, int[][] edges, int[] labels, String title, String axes) {
+    /**
+     * @param xy         the points, [n][2]; for a 1-D embedding every y is 0
+     * @param edges      the graph's edges, drawn underneath
+     * @param labels     a label per node (the colour), or null
+     * @param labelNames the legend's name of each label, or null to show the numbers
+     * @param title      the title
+     * @param xAxis      the x axis's caption
+     * @param yAxis      the y axis's caption, or null for a 1-D embedding (no y axis)
+     * @return the picture
+     */
+    static BufferedImage render(double[][] xy, int[][] edges, int[] labels, List<String> labelNames, String title,
+            String xAxis, String yAxis) {
         int w = 1000;
         int h = 700;
-        int m = 60;
-        int legend = 120; // right margin for the legend
+        int left = 80;
+        int top = 50;
+        int bottom = 70;
+        int legend = 170; // right margin for the legend
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -84,12 +95,41 @@ final class ScatterPlot {
             minY = Math.min(minY, p[1]);
             maxY = Math.max(maxY, p[1]);
         }
-        double sx = maxX > minX ? (w - legend - 2.0 * m) / (maxX - minX) : 1;
-        double sy = maxY > minY ? (h - 2.0 * m) / (maxY - minY) : 1;
+        // a little room around the points, and a non-empty range for a constant coordinate
+        double padX = maxX > minX ? (maxX - minX) * 0.04 : Math.max(1e-9, Math.abs(minX) * 0.1 + 1e-9);
+        double padY = maxY > minY ? (maxY - minY) * 0.04 : Math.max(1e-9, Math.abs(minY) * 0.1 + 1e-9);
+        minX -= padX;
+        maxX += padX;
+        minY -= padY;
+        maxY += padY;
+        int pw = w - legend - left;
+        int ph = h - top - bottom;
+        double sx = pw / (maxX - minX);
+        double sy = ph / (maxY - minY);
         double[][] px = new double[xy.length][2];
         for (int i = 0; i < xy.length; i++) {
-            px[i][0] = m + (xy[i][0] - minX) * sx;
-            px[i][1] = h - m - (xy[i][1] - minY) * sy;
+            px[i][0] = left + (xy[i][0] - minX) * sx;
+            px[i][1] = top + ph - (xy[i][1] - minY) * sy;
+        }
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        var fm = g.getFontMetrics();
+        for (double t : PlotStyle.ticks(minX, maxX)) {
+            int x = (int) Math.round(left + (t - minX) * sx);
+            g.setColor(new Color(0xeeeeee));
+            g.drawLine(x, top, x, top + ph);
+            g.setColor(Color.DARK_GRAY);
+            String l = PlotStyle.tickLabel(t);
+            g.drawString(l, x - fm.stringWidth(l) / 2, top + ph + 16);
+        }
+        if (yAxis != null) {
+            for (double t : PlotStyle.ticks(minY, maxY)) {
+                int y = (int) Math.round(top + ph - (t - minY) * sy);
+                g.setColor(new Color(0xeeeeee));
+                g.drawLine(left, y, left + pw, y);
+                g.setColor(Color.DARK_GRAY);
+                String l = PlotStyle.tickLabel(t);
+                g.drawString(l, left - 6 - fm.stringWidth(l), y + 4);
+            }
         }
         g.setColor(new Color(0, 0, 0, edges.length > 5000 ? 12 : 40));
         g.setStroke(new BasicStroke(0.6f));
@@ -98,30 +138,39 @@ final class ScatterPlot {
         }
         double r = xy.length > 5000 ? 1.5 : xy.length > 500 ? 3 : 6;
         for (int i = 0; i < xy.length; i++) {
-            int l = labels == null ? 0 : labels[i];
-            g.setColor(PALETTE[l % PALETTE.length]);
+            g.setColor(PlotStyle.colour(labels == null ? 0 : labels[i]));
             g.fill(new Ellipse2D.Double(px[i][0] - r, px[i][1] - r, 2 * r, 2 * r));
         }
         g.setColor(Color.DARK_GRAY);
-        g.drawRect(m - 10, m - 10, w - legend - 2 * m + 20, h - 2 * m + 20);
+        g.setStroke(new BasicStroke(1f));
+        g.drawRect(left, top, pw, ph);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        g.drawString(title, m - 10, 30);
+        g.drawString(title, left, 30);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        g.drawString(axes, m - 10, h - 20);
+        fm = g.getFontMetrics();
+        g.drawString(xAxis, left + pw / 2 - fm.stringWidth(xAxis) / 2, h - 25);
+        if (yAxis != null) {
+            Graphics2D gy = (Graphics2D) g.create();
+            gy.rotate(-Math.PI / 2);
+            gy.drawString(yAxis, -(top + ph / 2) - fm.stringWidth(yAxis) / 2, 22);
+            gy.dispose();
+        }
         if (labels != null) {
             TreeSet<Integer> distinct = new TreeSet<>();
             for (int l : labels) {
                 distinct.add(l);
             }
-            int y = m + 5;
+            int y = top + 10;
             for (int l : distinct) {
-                if (y > h - m) {
+                if (y > h - bottom) {
+                    g.drawString("...", w - legend + 30, y);
                     break;
                 }
-                g.setColor(PALETTE[l % PALETTE.length]);
-                g.fillOval(w - legend + 5, y - 9, 10, 10);
+                g.setColor(PlotStyle.colour(l));
+                g.fillOval(w - legend + 15, y - 9, 10, 10);
                 g.setColor(Color.DARK_GRAY);
-                g.drawString("label " + l, w - legend + 20, y);
+                String name = labelNames != null && l < labelNames.size() ? labelNames.get(l) : "label " + l;
+                g.drawString(name.length() > 18 ? name.substring(0, 17) + "…" : name, w - legend + 30, y);
                 y += 18;
             }
         }
