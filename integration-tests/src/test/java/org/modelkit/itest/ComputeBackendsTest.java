@@ -105,12 +105,23 @@ class ComputeBackendsTest {
         }
         // backend use without a method also retargets the other methods that can use the backend
         for (String pid : new String[] {SwapProbe.PID, "org.modelkit.classifier"}) {
+            // the .cfg first, then wait for FileInstall to drop the configuration it made from it: deleting
+            // the configuration first let FileInstall's next poll delete the following test's new one
+            boolean hadFile = java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(
+                    context.getProperty("felix.fileinstall.dir"), pid + ".cfg"));
+            if (hadFile) {
+                Await.until("FileInstall to drop the configuration of " + pid, () -> {
+                    try {
+                        return configAdmin.listConfigurations("(&(service.pid=" + pid + ")(felix.fileinstall.filename=*))") == null;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            }
             Configuration p = configAdmin.getConfiguration(pid, "?");
             if (p.getProperties() != null) {
                 p.delete();
             }
-            java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(context.getProperty("felix.fileinstall.dir"),
-                    pid + ".cfg"));
         }
     }
 
