@@ -141,11 +141,7 @@ class LqfInFrameworkTest {
         assertTrue(r.loss()[5] < 0.1 * r.loss()[0], "the loss fell below 10% in 5 K-FAC steps");
         assertTrue(r.testAccuracy() > 0.4, "accuracy " + r.testAccuracy());
         int[] p = tuner.predict(out, test.features());
-        int ok = 0;
-        for (int i = 0; i < p.length; i++) {
-            ok += p[i] == test.label(i) ? 1 : 0;
-        }
-        assertEquals(r.testAccuracy(), ok / (double) p.length, 1e-12);
+        assertEquals(r.testAccuracy(), test.accuracy(p), 1e-12);
     }
 
     @Test

@@ -85,12 +85,11 @@ class ShellCommandsTest {
         Method other = () -> new MethodDescriptor("hand-made", "Registered by the test", "baseline", "2.0.0", Set.of());
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(Method.NAME_PROPERTY, "hand-made");
-        props.put("modelkit.backend", "onnx-cpu");
         ServiceRegistration<Method> reg = context.registerService(Method.class, other, props);
         try {
             TextTable with = (TextTable) session.execute("modelkit:methods");
             assertEquals(List.of("hand-made", "", "integration-tests-tests [" + context.getBundle().getBundleId() + "]",
-                    "2.0.0", "onnx-cpu"), with.rows().stream().filter(r -> r.get(0).equals("hand-made")).findFirst()
+                    "2.0.0", "pure Java"), with.rows().stream().filter(r -> r.get(0).equals("hand-made")).findFirst()
                     .orElseThrow());
         } finally {
             reg.unregister();

@@ -132,7 +132,7 @@ public final class Training {
                 idx[i] = i;
             }
             for (int epoch = 0; epoch < config.epochs(); epoch++) {
-                shuffle(idx, order);
+                org.modelkit.api.data.Sampling.shuffle(idx, order);
                 double lossSum = 0;
                 long correct = 0;
                 for (int s = 0; s < stepsPerEpoch; s++) {
@@ -204,12 +204,7 @@ public final class Training {
      * @return the fraction predicted correctly
      */
     public static double accuracy(Model model, LabelledSet set, int batchSize) {
-        int[] p = predict(model, set.features(), batchSize);
-        int ok = 0;
-        for (int i = 0; i < p.length; i++) {
-            ok += p[i] == set.label(i) ? 1 : 0;
-        }
-        return (double) ok / p.length;
+        return set.accuracy(predict(model, set.features(), batchSize));
     }
 
     private static Tracker schedule(Config c, int totalSteps) {
@@ -264,12 +259,4 @@ public final class Training {
         return new Shape(s);
     }
 
-    private static void shuffle(int[] a, Random r) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-    }
 }

@@ -67,7 +67,7 @@ public final class LqfComparison {
         for (int shots : new int[] {5, 10, 50}) {
             double[][] acc = new double[methods.length][seeds];
             for (int seed = 0; seed < seeds; seed++) {
-                LabelledSet few = FineTuneCommand.draw(train, shots, 1000 + seed);
+                LabelledSet few = org.modelkit.api.data.Sampling.perClass(train, shots, 1000 + seed);
                 long t0 = System.nanoTime();
                 FineTuneResult all = ft.run(new FineTuneRequest(pretrained, few, test, Solver.KFAC, 50, 0, seed, null), Progress.NONE);
                 double s0 = (System.nanoTime() - t0) / 1e9;
@@ -95,7 +95,7 @@ public final class LqfComparison {
             table.append("\n");
         }
         // the loss per step at 10 shots, seed 0
-        LabelledSet few = FineTuneCommand.draw(train, 10, 1000);
+        LabelledSet few = org.modelkit.api.data.Sampling.perClass(train, 10, 1000);
         FineTuneResult k = ft.run(new FineTuneRequest(pretrained, few, null, Solver.KFAC, 100, 0, 0, null), Progress.NONE);
         FineTuneResult g = ft.run(new FineTuneRequest(pretrained, few, null, Solver.GD, 100, 0, 0, null), Progress.NONE);
         double[] x = new double[101];
@@ -164,12 +164,7 @@ public final class LqfComparison {
                     }
                 }
             }
-            int[] p = Training.predict(net, m, test.features(), 500);
-            int ok = 0;
-            for (int i = 0; i < p.length; i++) {
-                ok += p[i] == test.label(i) ? 1 : 0;
-            }
-            return (double) ok / test.size();
+            return test.accuracy(Training.predict(net, m, test.features(), 500));
         }
     }
 }

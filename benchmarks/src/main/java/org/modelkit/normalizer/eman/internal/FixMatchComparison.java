@@ -59,7 +59,7 @@ public final class FixMatchComparison {
                 double secs = 0;
                 int labels = 0;
                 for (int seed = 0; seed < seeds; seed++) {
-                    int[][] split = TeachCommand.split(train, fraction, 100 + seed);
+                    int[][] split = org.modelkit.api.data.Sampling.stratified(train, fraction, 100 + seed);
                     labels = split[0].length;
                     TeachRequest r = new TeachRequest(Paradigm.FIXMATCH, name, train.select(split[0]),
                             train.select(split[1]).features(), test, epochs, 100 + seed, null);

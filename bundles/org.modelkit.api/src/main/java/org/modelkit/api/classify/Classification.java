@@ -34,10 +34,6 @@ public record Classification(int[] predicted, Tensor scores, String backend, Str
         if (labels.length != predicted.length) {
             throw new IllegalArgumentException(labels.length + " labels for " + predicted.length + " predictions");
         }
-        int ok = 0;
-        for (int i = 0; i < labels.length; i++) {
-            ok += labels[i] == predicted[i] ? 1 : 0;
-        }
-        return (double) ok / labels.length;
+        return org.modelkit.api.data.LabelledSet.agreement(predicted, labels);
     }
 }

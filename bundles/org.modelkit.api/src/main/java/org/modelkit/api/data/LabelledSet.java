@@ -127,4 +127,49 @@ public record LabelledSet(Tensor features, int[] labels, List<String> classNames
     public String toString() {
         return "LabelledSet[" + size() + " samples of " + features + ", " + classCount() + " classes]";
     }
+
+    /**
+     * @param predicted a predicted class per sample, in order
+     * @return the fraction of samples predicted correctly
+     * @throws IllegalArgumentException if the counts differ
+     */
+    public double accuracy(int[] predicted) {
+        return agreement(predicted, labels);
+    }
+
+    /**
+     * @param rows      samples of this set
+     * @param predicted a predicted class for each of them
+     * @return how many of them are predicted correctly (for accuracy summed over batches)
+     * @throws IllegalArgumentException if the counts differ or a row is out of range
+     */
+    public int correct(int[] rows, int[] predicted) {
+        if (rows.length != predicted.length) {
+            throw new IllegalArgumentException(predicted.length + " predictions for " + rows.length + " rows");
+        }
+        int ok = 0;
+        for (int i = 0; i < rows.length; i++) {
+            ok += predicted[i] == label(rows[i]) ? 1 : 0;
+        }
+        return ok;
+    }
+
+    /**
+     * The one accuracy function: the fraction of positions where two label sequences agree.
+     *
+     * @param predicted predicted classes
+     * @param truth     true classes, as many
+     * @return the fraction of equal positions (0 for empty sequences)
+     * @throws IllegalArgumentException if the lengths differ
+     */
+    public static double agreement(int[] predicted, int[] truth) {
+        if (predicted.length != truth.length) {
+            throw new IllegalArgumentException(predicted.length + " predictions for " + truth.length + " labels");
+        }
+        int ok = 0;
+        for (int i = 0; i < truth.length; i++) {
+            ok += predicted[i] == truth[i] ? 1 : 0;
+        }
+        return truth.length == 0 ? 0 : (double) ok / truth.length;
+    }
 }

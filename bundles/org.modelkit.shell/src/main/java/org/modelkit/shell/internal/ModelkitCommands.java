@@ -37,9 +37,6 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
     "osgi.command.function=modelkit"
 })
 public class ModelkitCommands {
-    /** Service property a method component may set to the id of the backend it currently uses. */
-    static final String BACKEND_PROPERTY = "modelkit.backend";
-
     private final BundleContext context;
     private final ServiceComponentRuntime scr;
 
@@ -258,10 +255,6 @@ public class ModelkitCommands {
     }
 
     private String backend(Installed m, List<BackendCommands.User> users) {
-        Object b = m.ref().getProperty(BACKEND_PROPERTY);
-        if (b != null) {
-            return b.toString();
-        }
         if (m.descriptor().needs().isEmpty()) {
             return "pure Java";
         }

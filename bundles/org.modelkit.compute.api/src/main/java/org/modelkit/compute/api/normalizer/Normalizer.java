@@ -27,13 +27,6 @@ public interface Normalizer {
     String name();
 
     /**
-     * @return whether the teacher normalises with the statistics of the batch it sees (conventional
-     *         "bn": its output for a sample depends on the other samples of the batch), or always with
-     *         its stored statistics ("eman": its output depends on the sample only)
-     */
-    boolean teacherUsesBatchStatistics();
-
-    /**
      * Makes the teacher a copy of the student: every state entry, batch-norm statistics included. The
      * two blocks must have the same structure and be initialised on the same device.
      *

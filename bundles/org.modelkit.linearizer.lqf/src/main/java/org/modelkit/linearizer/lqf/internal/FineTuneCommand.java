@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.modelkit.api.data.LabelledSet;
@@ -82,7 +81,7 @@ public class FineTuneCommand {
         }
         LabelledSet all = LabelledFiles.read(Path.of(train));
         LabelledSet testSet = LabelledFiles.read(Path.of(test));
-        LabelledSet few = draw(all, shots, seed);
+        LabelledSet few = org.modelkit.api.data.Sampling.perClass(all, shots, seed);
         ServiceReference<FineTuner> ref = find();
         FineTuner tuner = context.getService(ref);
         if (tuner == null) {
@@ -165,35 +164,11 @@ public class FineTuneCommand {
         } finally {
             context.ungetService(ref);
         }
-        int ok = 0;
-        for (int i = 0; i < p.length; i++) {
-            ok += p[i] == set.label(i) ? 1 : 0;
-        }
         Map<String, String> f = new LinkedHashMap<>();
         f.put("model", model);
         f.put("samples", Integer.toString(p.length));
         return new Summary(String.format(Locale.ROOT, "%s on %d samples: accuracy %.4f in %.2f s", Path.of(model).getFileName(),
-                p.length, (double) ok / p.length, (System.nanoTime() - t0) / 1e9), f);
-    }
-
-    /** {@code perClass} random samples of every class (all of a class that has fewer). */
-    static LabelledSet draw(LabelledSet set, int perClass, long seed) {
-        int[] order = FineTuning.range(set.size());
-        Random r = new Random(seed);
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        int[] count = new int[set.classCount()];
-        List<Integer> keep = new ArrayList<>();
-        for (int i : order) {
-            if (count[set.label(i)]++ < perClass) {
-                keep.add(i);
-            }
-        }
-        return set.select(keep.stream().mapToInt(Integer::intValue).sorted().toArray());
+                p.length, set.accuracy(p), (System.nanoTime() - t0) / 1e9), f);
     }
 
     private ServiceReference<FineTuner> find() {

@@ -135,12 +135,7 @@ final class FineTuning {
 
     /** Accuracy of the block's own inference output. */
     private double blockAccuracy(Block net, LabelledSet set, NDManager m) {
-        int[] p = Training.predict(net, m, set.features(), settings.evalBatchSize());
-        int ok = 0;
-        for (int i = 0; i < p.length; i++) {
-            ok += p[i] == set.label(i) ? 1 : 0;
-        }
-        return (double) ok / p.length;
+        return set.accuracy(Training.predict(net, m, set.features(), settings.evalBatchSize()));
     }
 
     /** A linearized model, its fitted step, and the loss per step. */
@@ -212,12 +207,8 @@ final class FineTuning {
 
     private double accuracy(TangentModel model, NDList delta, LabelledSet set, NDManager m) {
         try (NDManager sub = m.newSubManager()) {
-            long[] p = scores(model, delta, set.features(), sub).argMax(1).toLongArray();
-            int ok = 0;
-            for (int i = 0; i < p.length; i++) {
-                ok += p[i] == set.label(i) ? 1 : 0;
-            }
-            return (double) ok / p.length;
+            return set.accuracy(scores(model, delta, set.features(), sub).argMax(1)
+                    .toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray());
         }
     }
 

@@ -247,11 +247,7 @@ class FineTuningTest {
                 r.linearizedParameters(), r.testAccuracy(), r.probeTestAccuracy());
         assertTrue(r.testAccuracy() > 0.5, "accuracy " + r.testAccuracy());
         int[] p = tuning().predict(out, mnistTest.features());
-        int ok = 0;
-        for (int i = 0; i < p.length; i++) {
-            ok += p[i] == mnistTest.label(i) ? 1 : 0;
-        }
-        assertEquals(r.testAccuracy(), (double) ok / p.length, 1e-12, "the saved model predicts as the job measured");
+        assertEquals(r.testAccuracy(), mnistTest.accuracy(p), 1e-12, "the saved model predicts as the job measured");
         // a second run into the same folder replaces it as a whole, leaving nothing beside it
         Path other = tmp.resolve("lqf-other");
         tuning().run(new FineTuneRequest(testdata("models/fashion-cnn-leaky"), shots(mnistTrain, 5), mnistTest,

@@ -48,11 +48,6 @@ public class EmaNormalizer implements Normalizer {
     }
 
     @Override
-    public boolean teacherUsesBatchStatistics() {
-        return batchStatistics;
-    }
-
-    @Override
     public void initialize(Block student, Block teacher) {
         for (Pair<Parameter, Parameter> p : pairs(student, teacher)) {
             NDArray t = p.getValue().getArray();

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.felix.service.command.Descriptor;
@@ -91,7 +90,7 @@ public class TeachCommand {
         }
         LabelledSet trainSet = LabelledFiles.read(Path.of(train));
         LabelledSet testSet = LabelledFiles.read(Path.of(test));
-        int[][] split = split(trainSet, fraction, seed);
+        int[][] split = org.modelkit.api.data.Sampling.stratified(trainSet, fraction, seed);
         LabelledSet labelled = trainSet.select(split[0]);
         Tensor unlabelled = split[1].length > 0 ? trainSet.select(split[1]).features() : labelled.features();
         ServiceReference<StudentTeacherTrainer> ref = find();
@@ -193,38 +192,6 @@ public class TeachCommand {
             s.add(String.format(Locale.ROOT, "%.3f", x));
         }
         return String.join(" ", s);
-    }
-
-    /**
-     * Indices of the kept labels (per class round(fraction·count), at least one) and of the rest.
-     */
-    static int[][] split(LabelledSet set, double fraction, long seed) {
-        int[] order = new int[set.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Teaching.shuffle(order, new Random(seed));
-        int[] count = new int[set.classCount()];
-        for (int i = 0; i < set.size(); i++) {
-            count[set.label(i)]++;
-        }
-        int[] keep = new int[count.length];
-        for (int c = 0; c < count.length; c++) {
-            keep[c] = count[c] == 0 ? 0 : Math.max(1, (int) Math.round(fraction * count[c]));
-        }
-        List<Integer> labelled = new ArrayList<>();
-        List<Integer> rest = new ArrayList<>();
-        for (int i : order) {
-            int c = set.label(i);
-            if (keep[c] > 0) {
-                keep[c]--;
-                labelled.add(i);
-            } else {
-                rest.add(i);
-            }
-        }
-        return new int[][] {labelled.stream().mapToInt(Integer::intValue).sorted().toArray(),
-            rest.stream().mapToInt(Integer::intValue).sorted().toArray()};
     }
 
     /**

@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.function.Function;
 import org.modelkit.api.data.LabelledSet;
+import org.modelkit.api.data.Sampling;
 import org.modelkit.api.data.Tensor;
 import org.modelkit.api.progress.Progress;
 import org.modelkit.api.teach.Paradigm;
@@ -130,7 +131,7 @@ final class Teaching {
             FloatBuffer usrc = unlabelled.asBuffer();
             float[] sample = new float[per];
             for (int epoch = 0; epoch < epochs; epoch++) {
-                shuffle(uorder, rnd);
+                Sampling.shuffle(uorder, rnd);
                 double lossSum = 0;
                 double maskSum = 0;
                 for (int s = 0; s < stepsPerEpoch; s++) {
@@ -192,11 +193,8 @@ final class Teaching {
         for (int s = 0; s < test.size(); s += settings.evalBatchSize()) {
             int[] rows = range(s, Math.min(test.size(), s + settings.evalBatchSize()));
             try (NDManager m = st.manager().newSubManager()) {
-                long[] p = forward.apply(new NDList(Datasets.rows(m, test.features(), rows))).singletonOrThrow()
-                        .argMax(1).toLongArray();
-                for (int i = 0; i < p.length; i++) {
-                    ok += p[i] == test.label(rows[i]) ? 1 : 0;
-                }
+                ok += test.correct(rows, forward.apply(new NDList(Datasets.rows(m, test.features(), rows)))
+                        .singletonOrThrow().argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray());
             }
         }
         return (double) ok / test.size();
@@ -241,7 +239,7 @@ final class Teaching {
             FloatBuffer src = unlabelled.asBuffer();
             float[] sample = new float[per];
             for (int epoch = 0; epoch < epochs; epoch++) {
-                shuffle(order, rnd);
+                Sampling.shuffle(order, rnd);
                 double lossSum = 0;
                 for (int s = 0; s < stepsPerEpoch; s++) {
                     progress.checkCancelled();
@@ -281,6 +279,18 @@ final class Teaching {
                     teacherAcc, maskRate, step, request.output());
             save(st, result);
             return result;
+        }
+    }
+
+    /**
+     * @return the kNN accuracy of the untrained encoder (the same seed's initialisation, no step taken):
+     *         the baseline a MoCo run's features are measured against
+     */
+    double untrainedKnnAccuracy() {
+        try (StudentTeacher st = new StudentTeacher(this::encoder, inputShape(), normalizer, sgd(1), device, engine,
+                request.seed())) {
+            Block teacherTrunk = trunk(st.teacher());
+            return knnAccuracy(st, x -> st.teacher(teacherTrunk, x));
         }
     }
 
@@ -393,15 +403,6 @@ final class Teaching {
         return a;
     }
 
-    static void shuffle(int[] a, Random r) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-    }
-
     /** Endless passes over 0..n-1, each in a new random order. */
     private static final class Cycle {
         private final int[] order;
@@ -411,12 +412,12 @@ final class Teaching {
         Cycle(int n, Random random) {
             this.order = identity(n);
             this.random = random;
-            shuffle(order, random);
+            Sampling.shuffle(order, random);
         }
 
         int next() {
             if (pos == order.length) {
-                shuffle(order, random);
+                Sampling.shuffle(order, random);
                 pos = 0;
             }
             return order[pos++];

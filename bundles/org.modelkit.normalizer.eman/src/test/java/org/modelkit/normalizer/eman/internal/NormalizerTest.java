@@ -303,9 +303,7 @@ class NormalizerTest {
                 int[] p = n.teacherForward(teacher, new ai.djl.training.ParameterStore(m, false),
                         new NDList(Datasets.rows(m, test.features(), rows))).singletonOrThrow().argMax(1)
                         .toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray();
-                for (int i = 0; i < p.length; i++) {
-                    ok += p[i] == test.label(rows[i]) ? 1 : 0;
-                }
+                ok += test.correct(rows, p);
             }
         }
         return (double) ok / test.size();
