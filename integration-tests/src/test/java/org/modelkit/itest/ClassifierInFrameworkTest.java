@@ -82,11 +82,7 @@ class ClassifierInFrameworkTest {
         for (Configuration c : created) {
             c.delete();
         }
-        Configuration p = configAdmin.getConfiguration(PID, "?");
-        if (p.getProperties() != null) {
-            p.delete();
-        }
-        Files.deleteIfExists(Path.of(context.getProperty("felix.fileinstall.dir"), PID + ".cfg"));
+        Fixtures.removeSavedChoice(context, configAdmin, PID);
     }
 
     private Path testdata(String relative) {

@@ -105,23 +105,7 @@ class ComputeBackendsTest {
         }
         // backend use without a method also retargets the other methods that can use the backend
         for (String pid : new String[] {SwapProbe.PID, "org.modelkit.classifier"}) {
-            // the .cfg first, then wait for FileInstall to drop the configuration it made from it: deleting
-            // the configuration first let FileInstall's next poll delete the following test's new one
-            boolean hadFile = java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(
-                    context.getProperty("felix.fileinstall.dir"), pid + ".cfg"));
-            if (hadFile) {
-                Await.until("FileInstall to drop the configuration of " + pid, () -> {
-                    try {
-                        return configAdmin.listConfigurations("(&(service.pid=" + pid + ")(felix.fileinstall.filename=*))") == null;
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-            }
-            Configuration p = configAdmin.getConfiguration(pid, "?");
-            if (p.getProperties() != null) {
-                p.delete();
-            }
+            Fixtures.removeSavedChoice(context, configAdmin, pid);
         }
     }
 
@@ -395,5 +379,25 @@ class ComputeBackendsTest {
         assertEquals(inode, java.nio.file.Files.readAttributes(cfg, "unix:ino").get("ino"));
         assertFalse(java.nio.file.Files.list(cfg.getParent()).anyMatch(f -> f.getFileName().toString().endsWith(".tmp")),
                 "a temporary file was left in " + cfg.getParent());
+    }
+
+    @Test
+    void backendUseChangesAConfigurationFileInstallMadeFromASavedFile() throws Exception {
+        // as after a restart: the saved choice is a .cfg that FileInstall turns into a configuration it owns
+        // (read-only, since enableConfigSave=false); a new choice must still go through
+        java.nio.file.Path cfg = java.nio.file.Path.of(context.getProperty("felix.fileinstall.dir"), SwapProbe.PID + ".cfg");
+        java.nio.file.Files.writeString(cfg, "backend.target=(modelkit.backend.id\\=onnx-cpu)\n");
+        Await.until("FileInstall to own " + SwapProbe.PID, () -> {
+            try {
+                return configAdmin.listConfigurations("(&(service.pid=" + SwapProbe.PID + ")(felix.fileinstall.filename=*))") != null;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Await.until("test-swap on onnx-cpu", () -> "onnx-cpu".equals(probe.currentBackend()));
+        Summary changed = (Summary) session.execute("modelkit:backend use pytorch-cpu test-swap");
+        assertTrue(changed.fields().get("test-swap").contains("saved to"), changed.fields().toString());
+        Await.until("test-swap on pytorch-cpu", () -> "pytorch-cpu".equals(probe.currentBackend()));
+        assertTrue(java.nio.file.Files.readString(cfg).contains("pytorch-cpu"));
     }
 }

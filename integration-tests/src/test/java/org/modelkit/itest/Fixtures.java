@@ -52,4 +52,27 @@ final class Fixtures {
         PrintStream ps = new PrintStream(new ByteArrayOutputStream(), true);
         return processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
     }
+
+    /**
+     * Removes what {@code backend use} left for a PID: its .cfg file first, then, once FileInstall has
+     * dropped the configuration it made from it, any configuration left. (Deleting the configuration
+     * first let FileInstall recreate it from the file, read-only, or delete the next test's new one.)
+     */
+    static void removeSavedChoice(BundleContext context, ConfigurationAdmin configAdmin, String pid) throws Exception {
+        boolean hadFile = java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(
+                context.getProperty("felix.fileinstall.dir"), pid + ".cfg"));
+        if (hadFile) {
+            Await.until("FileInstall to drop the configuration of " + pid, () -> {
+                try {
+                    return configAdmin.listConfigurations("(&(service.pid=" + pid + ")(felix.fileinstall.filename=*))") == null;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+        Configuration p = configAdmin.getConfiguration(pid, "?");
+        if (p.getProperties() != null) {
+            p.delete();
+        }
+    }
 }

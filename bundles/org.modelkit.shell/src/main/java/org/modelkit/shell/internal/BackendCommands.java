@@ -179,6 +179,13 @@ public class BackendCommands {
             }
             try {
                 c.update(props);
+            } catch (org.osgi.service.cm.ReadOnlyConfigurationException readOnly) {
+                // FileInstall owns a configuration it made from a .cfg file (with enableConfigSave=false it
+                // marks it read-only): the file written above is the change, applied on FileInstall's next poll
+                if (dir == null) {
+                    throw new IllegalStateException("configuration " + pid + " is read-only: " + readOnly.getMessage());
+                }
+                awaitTarget(pid, target, Path.of(dir, pid + ".cfg"));
             } catch (IllegalStateException deleted) {
                 // deleted meanwhile (FileInstall deletes a configuration when its .cfg goes, on its next
                 // poll): the same PID names a new configuration, which takes the same properties
@@ -187,6 +194,33 @@ public class BackendCommands {
         }
         skipped.forEach((name, why) -> changed.put(name, "not changed: " + why + ", which " + id + " lacks"));
         return new Summary("backend " + id + " for " + String.join(", ", able.stream().map(User::name).toList()), changed);
+    }
+
+    /** Waits (up to 15 s, FileInstall polls every second) until a configuration carries the target. */
+    private void awaitTarget(String pid, String target, Path file) throws IOException {
+        long end = System.nanoTime() + 15_000_000_000L;
+        while (true) {
+            Configuration[] cs;
+            try {
+                cs = configAdmin.listConfigurations("(" + Constants.SERVICE_PID + "=" + pid + ")");
+            } catch (org.osgi.framework.InvalidSyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+            Object t = cs == null || cs[0].getProperties() == null ? null : cs[0].getProperties().get(REFERENCE + ".target");
+            if (target.equals(t)) {
+                return;
+            }
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("saved to " + file + ", but FileInstall has not applied it within 15 s"
+                        + " (is felix.fileinstall running on " + file.getParent() + "?)");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while FileInstall applies " + file, e);
+            }
+        }
     }
 
     /**
