@@ -47,44 +47,30 @@ public final class Csv {
      * @throws IOException     if the file cannot be read
      */
     public static Table readMatrix(Path path, boolean header) throws IOException {
-        List<String> head = List.of();
+        List<String[]> head = new ArrayList<>();
         List<float[]> rows = new ArrayList<>();
-        int cols = -1;
-        Pattern sep = null;
-        try (BufferedReader r = reader(path)) {
-            String line;
-            int lineNo = 0;
-            while ((line = r.readLine()) != null) {
-                lineNo++;
-                String t = line.strip();
-                if (t.isEmpty() || t.startsWith("#")) {
-                    continue;
-                }
-                if (sep == null) {
-                    sep = t.indexOf(',') >= 0 ? Pattern.compile(",") : WHITESPACE;
-                }
-                String[] cells = sep.split(t, -1);
-                if (header && head.isEmpty() && rows.isEmpty()) {
-                    head = List.of(Arrays.stream(cells).map(String::strip).toArray(String[]::new));
-                    continue;
-                }
-                if (cols < 0) {
-                    cols = cells.length;
-                } else if (cells.length != cols) {
-                    throw new FormatException(path, "line " + lineNo + " has " + cells.length + " cells, the first data"
-                            + " row has " + cols);
-                }
-                float[] row = new float[cols];
-                for (int c = 0; c < cols; c++) {
-                    row[c] = number(path, cells[c], lineNo, c + 1);
-                }
-                rows.add(row);
+        int[] cols = {-1};
+        forEachRow(path, (lineNo, cells) -> {
+            if (header && head.isEmpty() && rows.isEmpty()) {
+                head.add(cells);
+                return;
             }
-        }
+            if (cols[0] < 0) {
+                cols[0] = cells.length;
+            } else if (cells.length != cols[0]) {
+                throw new FormatException(path, "line " + lineNo + " has " + cells.length + " cells, the first data"
+                        + " row has " + cols[0]);
+            }
+            float[] row = new float[cells.length];
+            for (int c = 0; c < cells.length; c++) {
+                row[c] = number(path, cells[c], lineNo, c + 1);
+            }
+            rows.add(row);
+        });
         if (rows.isEmpty()) {
             throw new FormatException(path, "no data rows");
         }
-        return new Table(head, Tensor.ofRows(rows.toArray(new float[0][])));
+        return new Table(head.isEmpty() ? List.of() : List.of(head.get(0)), Tensor.ofRows(rows.toArray(new float[0][])));
     }
 
     /**
@@ -123,23 +109,10 @@ public final class Csv {
     private static LabelledSet labelled(Path path, boolean header, int labelColumn) throws IOException {
         List<String[]> rows = new ArrayList<>();
         List<Integer> lines = new ArrayList<>();
-        Pattern sep = null;
-        try (BufferedReader r = reader(path)) {
-            String line;
-            int lineNo = 0;
-            while ((line = r.readLine()) != null) {
-                lineNo++;
-                String t = line.strip();
-                if (t.isEmpty() || t.startsWith("#")) {
-                    continue;
-                }
-                if (sep == null) {
-                    sep = t.indexOf(',') >= 0 ? Pattern.compile(",") : WHITESPACE;
-                }
-                rows.add(Arrays.stream(sep.split(t, -1)).map(String::strip).toArray(String[]::new));
-                lines.add(lineNo);
-            }
-        }
+        forEachRow(path, (lineNo, cells) -> {
+            rows.add(cells);
+            lines.add(lineNo);
+        });
         String[] head = null;
         if (!rows.isEmpty()) {
             // a header: when told, when a feature cell of the first row is not a number, or scikit-learn's
@@ -223,6 +196,39 @@ public final class Csv {
         }
         Tensor features = Tensor.of(x, n, cols - 1);
         return names == null ? LabelledSet.withNumberedClasses(features, y) : new LabelledSet(features, y, names);
+    }
+
+    /** What a reader does with one row: its line number and its stripped cells. */
+    @FunctionalInterface
+    private interface RowReader {
+        void row(int lineNo, String[] cells) throws IOException;
+    }
+
+    /**
+     * The one loop over a table's lines: blank lines and {@code #} comments skipped, the separator
+     * (comma, else tabs and spaces) taken from the first row, cells stripped.
+     */
+    private static void forEachRow(Path path, RowReader reader) throws IOException {
+        Pattern sep = null;
+        try (BufferedReader r = reader(path)) {
+            String line;
+            int lineNo = 0;
+            while ((line = r.readLine()) != null) {
+                lineNo++;
+                String t = line.strip();
+                if (t.isEmpty() || t.startsWith("#")) {
+                    continue;
+                }
+                if (sep == null) {
+                    sep = t.indexOf(',') >= 0 ? Pattern.compile(",") : WHITESPACE;
+                }
+                String[] cells = sep.split(t, -1);
+                for (int c = 0; c < cells.length; c++) {
+                    cells[c] = cells[c].strip();
+                }
+                reader.row(lineNo, cells);
+            }
+        }
     }
 
     private static boolean isNumber(String s) {

@@ -145,7 +145,7 @@ public final class LqfComparison {
             }
             Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.01f)).optMomentum(0.9f)
                     .optWeightDecays(1e-4f).build();
-            NDArray x = Datasets.rows(m, few.features(), FineTuning.range(few.size()));
+            NDArray x = Datasets.rows(m, few.features(), org.modelkit.api.data.Sampling.range(few.size()));
             NDArray y = m.create(FineTuning.longs(few.labels())).toType(DataType.FLOAT32, false);
             Loss ce = Loss.softmaxCrossEntropyLoss();
             for (int step = 0; step < 200; step++) {

@@ -89,7 +89,7 @@ final class FineTuning {
             List<List<String>> layers = layers(net);
             List<String> head = layers.get(layers.size() - 1);
             copyExcept(pre.block(), net, Set.copyOf(head));
-            NDArray x = Datasets.rows(m, r.train().features(), range(r.train().size()));
+            NDArray x = Datasets.rows(m, r.train().features(), org.modelkit.api.data.Sampling.range(r.train().size()));
             NDArray labels = m.create(longs(r.train().labels()));
             if (settings.headScale() == 0) {
                 fitHead(net, x, labels, classes); // start from the linear probe
@@ -390,13 +390,6 @@ final class FineTuning {
         }
     }
 
-    static int[] range(int n) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i;
-        }
-        return a;
-    }
 
     static long[] longs(int[] a) {
         long[] l = new long[a.length];

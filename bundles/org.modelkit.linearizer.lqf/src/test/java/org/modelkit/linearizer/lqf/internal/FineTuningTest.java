@@ -130,7 +130,7 @@ class FineTuningTest {
     void gradientDescentJustAboveTheLargestStableStepDiverges() throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
             Block net = ModelFiles.load(pretrained, m).block();
-            NDArray x = Datasets.rows(m, shots.features(), FineTuning.range(shots.size()));
+            NDArray x = Datasets.rows(m, shots.features(), org.modelkit.api.data.Sampling.range(shots.size()));
             NDArray y = m.create(FineTuning.longs(shots.labels()));
             FineTuning ft = tuning();
             ft.initHead(net, 1);
@@ -152,7 +152,7 @@ class FineTuningTest {
     static float[] predictions(FineTuning ft, Block net, List<String> selected, LabelledSet train, int[] order,
             NDList start, Tensor heldOut, NDManager m) {
         LabelledSet ordered = train.select(order);
-        NDArray x = Datasets.rows(m, ordered.features(), FineTuning.range(ordered.size()));
+        NDArray x = Datasets.rows(m, ordered.features(), org.modelkit.api.data.Sampling.range(ordered.size()));
         NDArray y = m.create(FineTuning.longs(ordered.labels()));
         try (FineTuning.LinearizedModelFit fit = ft.fit(net, selected, x, y, Solver.KFAC, 300, Progress.NONE, start)) {
             return ft.scores(fit.model, fit.delta, heldOut, m).toFloatArray();
@@ -169,13 +169,13 @@ class FineTuningTest {
 
     @Test
     void convexityTwoStartsAndOrdersReachTheSamePredictions() throws IOException {
-        Tensor heldOut = shots(target, 40).select(FineTuning.range(200)).features();
+        Tensor heldOut = shots(target, 40).select(org.modelkit.api.data.Sampling.range(200)).features();
         try (NDManager m = NDManager.newBaseManager()) {
             Block net = ModelFiles.load(pretrained, m).block();
             FineTuning ft = tuning();
             ft.initHead(net, 1);
             List<String> all = FineTuning.select(FineTuning.layers(net), 0);
-            float[] a = predictions(ft, net, all, shots, FineTuning.range(shots.size()), null, heldOut, m);
+            float[] a = predictions(ft, net, all, shots, org.modelkit.api.data.Sampling.range(shots.size()), null, heldOut, m);
             int[] reversed = new int[shots.size()];
             for (int i = 0; i < reversed.length; i++) {
                 reversed[i] = shots.size() - 1 - i;
@@ -196,18 +196,18 @@ class FineTuningTest {
 
     @Test
     void onTheHeadAloneTheFitEqualsTheClosedFormOptimum() throws IOException {
-        Tensor heldOut = shots(target, 40).select(FineTuning.range(200)).features();
+        Tensor heldOut = shots(target, 40).select(org.modelkit.api.data.Sampling.range(200)).features();
         try (NDManager m = NDManager.newBaseManager()) {
             Block net = ModelFiles.load(pretrained, m).block();
             FineTuning ft = tuning();
             ft.initHead(net, 1);
             List<String> head = FineTuning.select(FineTuning.layers(net), 1);
-            float[] fitted = predictions(ft, net, head, shots, FineTuning.range(shots.size()), null, heldOut, m);
+            float[] fitted = predictions(ft, net, head, shots, org.modelkit.api.data.Sampling.range(shots.size()), null, heldOut, m);
             // closed form, as kernel regression with the empirical NTK of the linearized head:
             // f(x_h) = f0(x_h) + Θ(x_h, X)(Θ(X, X) + NλI)⁻¹(αY - f0(X))
             try (TangentModel model = (TangentModel) new LqfLinearizer().linearize(net, head::contains, m)) {
-                NDArray x = Datasets.rows(m, shots.features(), FineTuning.range(shots.size()));
-                NDArray xh = Datasets.rows(m, heldOut, FineTuning.range(heldOut.dim(0)));
+                NDArray x = Datasets.rows(m, shots.features(), org.modelkit.api.data.Sampling.range(shots.size()));
+                NDArray xh = Datasets.rows(m, heldOut, org.modelkit.api.data.Sampling.range(heldOut.dim(0)));
                 int n = shots.size();
                 int k = model.outputs();
                 // Jacobian rows in float32, their products in float64: (Θ + NλI) is ill-conditioned at λ = 1e-4

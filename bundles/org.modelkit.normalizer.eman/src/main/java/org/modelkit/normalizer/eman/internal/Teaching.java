@@ -123,7 +123,7 @@ final class Teaching {
         double[] maskRate = new double[epochs];
         Random rnd = new Random(request.seed());
         Cycle lcycle = new Cycle(labelled.size(), rnd);
-        int[] uorder = identity(nu);
+        int[] uorder = Sampling.range(nu);
         long step = 0;
         try (StudentTeacher st = new StudentTeacher(() -> Networks.smallCnn(classes, Networks.Nonlinearity.RELU, true),
                 inputShape(), normalizer, sgd(total), device, engine, request.seed())) {
@@ -228,7 +228,7 @@ final class Teaching {
         double[] maskRate = new double[epochs];
         java.util.Arrays.fill(maskRate, Double.NaN);
         Random rnd = new Random(request.seed());
-        int[] order = identity(nu);
+        int[] order = Sampling.range(nu);
         long step = 0;
         float temperature = (float) settings.temperature();
         try (StudentTeacher st = new StudentTeacher(this::encoder, inputShape(), normalizer, sgd(total), device, engine,
@@ -387,13 +387,6 @@ final class Teaching {
         src.get(dst, 0, per);
     }
 
-    private static int[] identity(int n) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i;
-        }
-        return a;
-    }
 
     private static int[] range(int from, int to) {
         int[] a = new int[to - from];
@@ -410,7 +403,7 @@ final class Teaching {
         private int pos;
 
         Cycle(int n, Random random) {
-            this.order = identity(n);
+            this.order = Sampling.range(n);
             this.random = random;
             Sampling.shuffle(order, random);
         }
