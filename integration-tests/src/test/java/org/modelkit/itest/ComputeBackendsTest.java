@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.modelkit.compute.api.ComputeBackend;
+import org.modelkit.compute.api.TensorBackend;
 import org.modelkit.shell.format.Summary;
 import org.modelkit.shell.format.TextTable;
 import org.osgi.framework.Bundle;
@@ -301,11 +302,11 @@ class ComputeBackendsTest {
         assertFalse(failing.status().available());
         assertTrue(failing.status().reason().contains("sees 0 GPU(s)"), failing.status().reason());
         assertEquals("gpu:0", await("pytorch-gpu").getProperty(ComputeBackend.DEVICE));
-        assertThrows(IllegalStateException.class, failing::newManager);
+        assertThrows(IllegalStateException.class, ((TensorBackend) failing)::newManager);
         ComputeBackend fallback = context.getService(await("pytorch-gpu-or-cpu"));
         assertTrue(fallback.status().available() && fallback.status().fallback(), fallback.status().toString());
         assertEquals("cpu", await("pytorch-gpu-or-cpu").getProperty(ComputeBackend.DEVICE));
-        try (var m = fallback.newManager()) {
+        try (var m = ((TensorBackend) fallback).newManager()) {
             assertEquals("cpu()", m.getDevice().toString());
         }
         ComputeBackend cuda = context.getService(await("onnx-cuda"));
@@ -332,7 +333,7 @@ class ComputeBackendsTest {
         assertFalse(tpu.status().available());
         assertTrue(tpu.status().reason().startsWith("misconfigured in configuration org.modelkit.compute.pytorch~tpu:"
                 + " device 'tpu:7' must be cpu or gpu:N"), tpu.status().reason());
-        assertThrows(IllegalStateException.class, tpu::newManager);
+        assertThrows(IllegalStateException.class, ((TensorBackend) tpu)::newManager);
         ComputeBackend onnx = context.getService(await("onnx-bad"));
         assertFalse(onnx.status().available());
         assertTrue(onnx.status().reason().contains("optimization 'max' must be none, basic, extended or all"),

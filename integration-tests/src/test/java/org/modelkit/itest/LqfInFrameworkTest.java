@@ -28,6 +28,7 @@ import org.modelkit.api.finetune.FineTuner;
 import org.modelkit.api.finetune.Solver;
 import org.modelkit.api.progress.Progress;
 import org.modelkit.compute.api.ComputeBackend;
+import org.modelkit.compute.api.TensorBackend;
 import org.modelkit.compute.api.linearizer.LinearizedModel;
 import org.modelkit.compute.api.linearizer.Linearizer;
 import org.modelkit.io.Idx;
@@ -59,7 +60,7 @@ class LqfInFrameworkTest {
     Linearizer linearizer;
 
     FineTuner tuner;
-    ComputeBackend pytorch;
+    TensorBackend pytorch;
     Configuration backend;
     CommandSession session;
 
@@ -70,10 +71,10 @@ class LqfInFrameworkTest {
     void open() throws Exception {
         backend = Fixtures.pytorchCpu(configAdmin);
         tuner = Fixtures.method(context, FineTuner.class, "lqf");
-        AtomicReference<ComputeBackend> b = new AtomicReference<>();
+        AtomicReference<TensorBackend> b = new AtomicReference<>();
         Await.until("the pytorch-cpu backend", () -> {
             try {
-                context.getServiceReferences(ComputeBackend.class, "(" + ComputeBackend.ID + "=pytorch-cpu)").stream()
+                context.getServiceReferences(TensorBackend.class, "(" + ComputeBackend.ID + "=pytorch-cpu)").stream()
                         .findFirst().ifPresent(r -> b.set(context.getService(r)));
             } catch (InvalidSyntaxException e) {
                 throw new IllegalStateException(e);

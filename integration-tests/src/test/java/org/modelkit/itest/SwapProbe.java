@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.modelkit.api.data.Tensor;
 import org.modelkit.api.method.Method;
 import org.modelkit.api.method.MethodDescriptor;
-import org.modelkit.compute.api.Capability;
 import org.modelkit.compute.api.ComputeBackend;
+import org.modelkit.compute.api.TensorBackend;
 import org.modelkit.compute.api.LoadedModel;
 import org.modelkit.compute.api.ModelFormat;
 import org.osgi.framework.BundleContext;
@@ -85,8 +85,8 @@ public class SwapProbe implements Method {
         if (b == null) {
             throw new IllegalStateException("no backend bound");
         }
-        if (b.capabilities().contains(Capability.AUTOGRAD)) {
-            try (NDManager m = b.newManager()) {
+        if (b instanceof TensorBackend t) {
+            try (NDManager m = t.newManager()) {
                 NDArray a = m.create(x);
                 return new Result(b.id(), ai.djl.nn.Activation.relu(a).mul(a).toFloatArray());
             }

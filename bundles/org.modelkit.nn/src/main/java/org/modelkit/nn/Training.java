@@ -1,7 +1,6 @@
 package org.modelkit.nn;
 
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -115,7 +114,7 @@ public final class Training {
                 ? Optimizer.sgd().setLearningRateTracker(lr).optMomentum((float) config.momentum())
                         .optWeightDecays((float) config.weightDecay()).build()
                 : Optimizer.adam().optLearningRateTracker(lr).optWeightDecays((float) config.weightDecay()).build();
-        Engine.getInstance().setRandomSeed((int) config.seed());
+        model.getNDManager().getEngine().setRandomSeed((int) config.seed()); // the model's own engine, not the default one
         double[] loss = new double[config.epochs()];
         double[] trainAcc = new double[config.epochs()];
         double[] evalAcc = new double[config.epochs()];

@@ -15,7 +15,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.modelkit.api.data.Tensor;
 import org.modelkit.compute.api.BackendStatus;
-import org.modelkit.compute.api.Capability;
+import org.modelkit.api.method.Capability;
 import org.modelkit.compute.api.LoadedModel;
 import org.modelkit.compute.api.ModelFormat;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import java.util.concurrent.TimeUnit;
+import org.modelkit.compute.api.linearizer.LinearizedBatch;
 import org.modelkit.compute.api.linearizer.LinearizedModel;
 import org.modelkit.nn.Networks;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,7 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * J·v and Jᵀ·u of the small CNN (Leaky-ReLU, no batch norm, all 50,890 parameters linearized) on a
  * batch of 64 28x28 images, through the {@link LinearizedModel} API (each call does its own primal
- * pass, as functorch.jvp does); compared with PyTorch by benchmarks/lqf/peer_jvp.py in the same run.
+ * pass, as functorch.jvp and functorch.vjp do); compared with PyTorch by benchmarks/lqf/peer_jvp.py in
+ * the same run. {@code batchJvp} is J·v on a batch bound once ({@link LinearizedModel#at}), the primal
+ * pass reused, as a CG solve or a fine-tuning loop uses it.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,6 +42,7 @@ public class LinearizerBenchmark {
     NDArray x;
     NDArray u;
     NDList v;
+    LinearizedBatch bound;
 
     @Setup
     public void setUp() {
@@ -53,10 +57,12 @@ public class LinearizerBenchmark {
         for (NDArray w : model.weights0()) {
             v.add(manager.randomNormal(w.getShape()));
         }
+        bound = model.at(x);
     }
 
     @TearDown
     public void tearDown() {
+        bound.close();
         model.close();
         manager.close();
     }
@@ -66,6 +72,14 @@ public class LinearizerBenchmark {
         try (NDManager call = manager.newSubManager()) {
             x.tempAttach(call);
             return model.jvp(x, v).getFloat(0, 0);
+        }
+    }
+
+    @Benchmark
+    public float batchJvp() {
+        try (NDManager call = manager.newSubManager()) {
+            call.tempAttachAll(v);
+            return bound.jvp(v).getFloat(0, 0);
         }
     }
 

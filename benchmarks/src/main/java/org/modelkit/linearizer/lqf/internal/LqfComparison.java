@@ -1,6 +1,5 @@
 package org.modelkit.linearizer.lqf.internal;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -53,7 +52,7 @@ public final class LqfComparison {
         LabelledSet test = Idx.readLabelled(data.resolve("t10k-images-idx3-ubyte.gz"), data.resolve("t10k-labels-idx1-ubyte.gz"), null);
         Path out = Path.of("benchmarks/lqf/results");
         Files.createDirectories(out);
-        FineTuning ft = new FineTuning(LqfSettings.DEFAULTS, Device.cpu(), "PyTorch", "pytorch-cpu");
+        FineTuning ft = new FineTuning(LqfSettings.DEFAULTS, new LqfLinearizer(), org.modelkit.compute.pytorch.LocalBackends.pytorchCpu("pytorch-cpu"));
         int seeds = 3;
         StringBuilder csv = new StringBuilder("shots,seed,method,test_accuracy,seconds\n");
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "Fashion-MNIST CNN (Leaky-ReLU) fine-tuned on MNIST,"

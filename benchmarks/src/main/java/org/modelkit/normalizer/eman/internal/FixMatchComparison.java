@@ -1,6 +1,5 @@
 package org.modelkit.normalizer.eman.internal;
 
-import ai.djl.Device;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +64,7 @@ public final class FixMatchComparison {
                             train.select(split[1]).features(), test, epochs, 100 + seed, null);
                     long t0 = System.nanoTime();
                     EmaNormalizer n = name.equals("eman") ? new EmanNormalizer() : new BnNormalizer();
-                    TeachResult res = new Teaching(r, n, Settings.DEFAULTS, Device.cpu(), "PyTorch", "pytorch-cpu")
+                    TeachResult res = new Teaching(r, n, Settings.DEFAULTS, org.modelkit.compute.pytorch.LocalBackends.pytorchCpu("pytorch-cpu"))
                             .run(Progress.NONE);
                     double s = (System.nanoTime() - t0) / 1e9;
                     secs += s;

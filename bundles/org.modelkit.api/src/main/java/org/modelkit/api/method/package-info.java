@@ -7,7 +7,7 @@
  * descriptor's name.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.modelkit.api.method;
 
 import org.osgi.annotation.bundle.Export;

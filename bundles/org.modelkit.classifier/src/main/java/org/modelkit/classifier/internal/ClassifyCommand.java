@@ -6,25 +6,29 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.modelkit.api.classify.Classification;
 import org.modelkit.api.classify.Classifier;
 import org.modelkit.api.data.LabelledSet;
 import org.modelkit.api.method.Method;
 import org.modelkit.io.LabelledFiles;
 import org.modelkit.shell.format.ConsoleProgress;
+import org.modelkit.shell.format.Methods;
 import org.modelkit.shell.format.Summary;
 import org.modelkit.shell.format.Usage;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
+import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.service.component.annotations.Component;
 
 /**
  * {@code modelkit:classify MODEL DATA}: runs a trained classifier on a labelled data set on the backend
  * method "classify" is bound to, and prints the accuracy per class and overall.
  */
-@Component(service = ClassifyCommand.class, property = {"osgi.command.scope=modelkit", "osgi.command.function=classify"})
+@Component(service = ClassifyCommand.class)
+@GogoCommand(scope = "modelkit", function = "classify")
 public class ClassifyCommand {
     private final BundleContext context;
 
@@ -38,28 +42,19 @@ public class ClassifyCommand {
     @Descriptor("run a trained classifier (ONNX or TorchScript, or a model directory with both) on a labelled data set,"
             + " on the backend method 'classify' is bound to")
     public Summary classify(
+            @Descriptor("the Classifier to run, by name (modelkit:methods lists them)")
+            @Parameter(names = {"-m", "--method"}, absentValue = "classify") String method,
             @Descriptor("a .onnx or .pt file, or a model directory with model.onnx and model.pt") String model,
             @Descriptor("images: IDX (labels file beside it) or CSV (label last)") String data) throws IOException {
         LabelledSet set = LabelledFiles.read(Path.of(data));
-        ServiceReference<Classifier> ref;
-        try {
-            var refs = context.getServiceReferences(Classifier.class, "(" + Method.NAME_PROPERTY + "=classify)");
-            if (refs.isEmpty()) {
-                throw new IllegalStateException("the classify service is not active: it needs an available compute backend");
-            }
-            ref = refs.iterator().next();
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-        Classifier c = context.getService(ref);
         ConsoleProgress progress = new ConsoleProgress(System.out, 250);
         long t0 = System.nanoTime();
         Classification r;
         try {
-            r = c.classify(Path.of(model), set.features(), progress);
+            r = Methods.call(context, Classifier.class, "classifier", method,
+                    c -> c.classify(Path.of(model), set.features(), progress));
         } finally {
             progress.finish();
-            context.ungetService(ref);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         int[] p = r.predicted();

@@ -43,13 +43,20 @@ public class ModelClassifier implements Classifier {
     /** Samples per forward pass. */
     static final int BATCH = 256;
 
-    private final BackendBinding backend = new BackendBinding("classify");
-    private final String version;
+    private final MethodDescriptor descriptor;
+    private final BackendBinding<ComputeBackend> backend;
 
     /** @param context for the bundle's version */
     @Activate
     public ModelClassifier(BundleContext context) {
-        this.version = context.getBundle().getVersion().toString();
+        this(context.getBundle().getVersion().toString());
+    }
+
+    /** Without OSGi: a version string; bind a backend by hand. */
+    ModelClassifier(String version) {
+        this.descriptor = new MethodDescriptor("classify", "a trained classifier (ONNX or TorchScript) on the bound backend",
+                "baseline", version, Set.of(Capability.INFERENCE));
+        this.backend = new BackendBinding<>(descriptor);
     }
 
     @Modified
@@ -69,30 +76,55 @@ public class ModelClassifier implements Classifier {
 
     @Override
     public MethodDescriptor descriptor() {
-        return new MethodDescriptor("classify", "a trained classifier (ONNX or TorchScript) on the bound backend",
-                "baseline", version, Set.of(Capability.INFERENCE));
+        return descriptor;
     }
 
-    /** The model file the backend loads: the file itself, or model.onnx / model.pt in a model directory. */
-    static Path modelFile(Path model, ComputeBackend b) {
-        ModelFormat wanted = "OnnxRuntime".equals(b.engine()) ? ModelFormat.ONNX : ModelFormat.TORCHSCRIPT;
+    /** The file a model directory holds for a format. */
+    private static String fileName(ModelFormat f) {
+        return switch (f) {
+            case ONNX -> "model.onnx";
+            case TORCHSCRIPT -> "model.pt";
+            case DJL_PARAMETERS -> "parameters.params";
+        };
+    }
+
+    /** Of the two formats this method runs, those the backend loads (ONNX first). */
+    private static List<ModelFormat> runnable(ComputeBackend b) {
+        return b.formats().stream().filter(f -> f == ModelFormat.ONNX || f == ModelFormat.TORCHSCRIPT).sorted().toList();
+    }
+
+    /**
+     * The model file the backend loads, and its format: the file itself, or in a model directory the
+     * first of model.onnx and model.pt whose format the backend loads (it says which: {@link ComputeBackend#formats()}).
+     */
+    static Map.Entry<Path, ModelFormat> modelFile(Path model, ComputeBackend b) {
+        List<ModelFormat> loads = runnable(b);
         if (!Files.exists(model)) {
             throw new IllegalArgumentException("no model file or directory '" + model + "'");
         }
+        if (loads.isEmpty()) {
+            throw new IllegalArgumentException("backend " + b.id() + " (" + b.engine() + ") loads neither ONNX nor"
+                    + " TorchScript models (it loads " + b.formats() + ")");
+        }
         if (Files.isDirectory(model)) {
-            Path f = model.resolve(wanted == ModelFormat.ONNX ? "model.onnx" : "model.pt");
-            if (!Files.isRegularFile(f)) {
-                throw new IllegalArgumentException("model directory '" + model + "' has no " + f.getFileName() + ", which"
-                        + " backend " + b.id() + " (" + b.engine() + ") needs");
+            for (ModelFormat f : loads) {
+                Path file = model.resolve(fileName(f));
+                if (Files.isRegularFile(file)) {
+                    return Map.entry(file, f);
+                }
             }
-            return f;
+            throw new IllegalArgumentException("model directory '" + model + "' has no " + loads.stream()
+                    .map(ModelClassifier::fileName).collect(java.util.stream.Collectors.joining(" or ")) + ", which backend "
+                    + b.id() + " (" + b.engine() + ") needs");
         }
-        if (format(model) != wanted) {
-            throw new IllegalArgumentException("backend " + b.id() + " (" + b.engine() + ") loads " + wanted + " models; '"
-                    + model + "' is " + format(model) + " (bind another backend with modelkit:backend use ID classify,"
-                    + " or give a model directory with model.onnx and model.pt)");
+        ModelFormat f = format(model);
+        if (!loads.contains(f)) {
+            throw new IllegalArgumentException("backend " + b.id() + " (" + b.engine() + ") loads " + loads.stream()
+                    .map(ModelFormat::name).collect(java.util.stream.Collectors.joining(", ")) + " models; '" + model
+                    + "' is " + f + " (bind another backend with modelkit:backend use ID classify, or give a model"
+                    + " directory with model.onnx and model.pt)");
         }
-        return model;
+        return Map.entry(model, f);
     }
 
     private static ModelFormat format(Path file) {
@@ -108,19 +140,20 @@ public class ModelClassifier implements Classifier {
 
     @Override
     public Classification classify(Path model, Tensor features, Progress progress) {
-        ComputeBackend b = backend.require(org.modelkit.compute.api.Capability.INFERENCE); // the call finishes on it
+        ComputeBackend b = backend.require(); // the call finishes on it
         if (features == null || features.rank() < 2 || features.dim(0) == 0) {
             throw new IllegalArgumentException("features must hold samples [n, ...], got " + features);
         }
         Progress p = progress == null ? Progress.NONE : progress;
-        Path file = modelFile(model, b);
+        Map.Entry<Path, ModelFormat> chosen = modelFile(model, b);
+        Path file = chosen.getKey();
         int n = features.dim(0);
         int[] shape = features.shape();
         int[] batchShape = shape.length == 3 ? new int[] {0, 1, shape[1], shape[2]} : shape.clone();
         int[] predicted = new int[n];
         float[] scores = null;
         int classes = 0;
-        try (LoadedModel m = b.load(file, "OnnxRuntime".equals(b.engine()) ? ModelFormat.ONNX : ModelFormat.TORCHSCRIPT)) {
+        try (LoadedModel m = b.load(file, chosen.getValue())) {
             for (int s = 0; s < n; s += BATCH) {
                 p.checkCancelled();
                 int[] rows = new int[Math.min(BATCH, n - s)];

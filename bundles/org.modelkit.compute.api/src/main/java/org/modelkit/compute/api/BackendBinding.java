@@ -1,9 +1,11 @@
 package org.modelkit.compute.api;
 
-import java.util.Arrays;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.modelkit.api.method.Capability;
+import org.modelkit.api.method.MethodDescriptor;
 
 /**
  * The backend a method component is bound to through its dynamic, greedy reference named "backend".
@@ -12,42 +14,47 @@ import java.util.stream.Collectors;
  * {@link #require} and finishes on it, even if the component is rebound meanwhile. The component's own
  * bind and unbind methods delegate here.
  */
-public final class BackendBinding {
-    private final AtomicReference<ComputeBackend> current = new AtomicReference<>();
+public final class BackendBinding<B extends ComputeBackend> {
+    private final AtomicReference<B> current = new AtomicReference<>();
     private final String method;
+    private final Set<Capability> needs;
 
-    /** @param method the method's name, for messages */
-    public BackendBinding(String method) {
-        this.method = method;
+    /**
+     * @param method what the method needs, from its descriptor: the one place they are declared; the
+     *               reference's service type ({@link TensorBackend} for {@link Capability#AUTOGRAD}) and
+     *               {@link #require()} follow from it
+     */
+    public BackendBinding(MethodDescriptor method) {
+        this.method = method.name();
+        this.needs = method.needs();
     }
 
     /** @param backend the newly bound backend */
-    public void bind(ComputeBackend backend) {
+    public void bind(B backend) {
         current.set(backend);
     }
 
     /** @param backend the backend being unbound; cleared only if it is still the current one */
-    public void unbind(ComputeBackend backend) {
+    public void unbind(B backend) {
         current.compareAndSet(backend, null);
     }
 
     /** @return the current backend, or null */
-    public ComputeBackend current() {
+    public B current() {
         return current.get();
     }
 
     /**
-     * @param needs what the call needs from the backend
      * @return the current backend, which the call should use to its end
      * @throws IllegalStateException naming the method and what is missing, if no backend is bound or it
-     *                               lacks a capability
+     *                               lacks a capability the method's descriptor names
      */
-    public ComputeBackend require(Capability... needs) {
-        ComputeBackend b = current.get();
-        String wanted = Arrays.stream(needs).map(Capability::property).collect(Collectors.joining(", "));
+    public B require() {
+        B b = current.get();
+        String wanted = needs.stream().map(Capability::property).sorted().collect(Collectors.joining(", "));
         if (b == null) {
             throw new IllegalStateException("no compute backend is bound to method '" + method + "'"
-                    + (needs.length == 0 ? "" : " (it needs " + wanted + ")") + "; see modelkit:backends");
+                    + (needs.isEmpty() ? "" : " (it needs " + wanted + ")") + "; see modelkit:backends");
         }
         for (Capability c : needs) {
             if (!b.capabilities().contains(c)) {

@@ -1,16 +1,17 @@
 package org.modelkit.compute.api;
 
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Set;
+import org.modelkit.api.method.Capability;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * One engine on one device, as an OSGi service. Providers register it with the service properties
  * {@link #ID}, {@link #ENGINE}, {@link #DEVICE} (the device actually used) and {@link #CAPABILITIES}
  * (a String+ of {@link Capability#property()} values). A call that started on a backend finishes on it
- * even if a method component is rebound to another one meanwhile.
+ * even if a method component is rebound to another one meanwhile. Backends that compute on DJL NDArrays
+ * are also registered as {@link TensorBackend}.
  */
 @ProviderType
 public interface ComputeBackend {
@@ -58,20 +59,14 @@ public interface ComputeBackend {
     /** @return whether it can compute now, on which device, and why not */
     BackendStatus status();
 
-    /**
-     * A new DJL NDManager on this backend's device, for work that stays on the device every step (an
-     * EMA update, a Jacobian-vector product). The caller closes it.
-     *
-     * @return the manager
-     * @throws IllegalStateException if the backend is unavailable or has no {@link Capability#AUTOGRAD}
-     */
-    NDManager newManager();
+    /** @return the model formats {@link #load} takes, in order of preference */
+    Set<ModelFormat> formats();
 
     /**
      * Loads a model file for inference on this backend.
      *
      * @param file   the model file
-     * @param format its format; a backend supports a subset and says which in its documentation
+     * @param format its format, one of {@link #formats()}
      * @return the loaded model; the caller closes it
      * @throws IllegalArgumentException if this backend does not load the format
      * @throws IOException              if the file cannot be read or is not a valid model (named)

@@ -3,7 +3,11 @@ package org.modelkit.compute.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.file.Path;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.modelkit.api.method.Capability;
+import org.modelkit.api.method.MethodDescriptor;
 import org.modelkit.compute.api.linearizer.Projection;
 import org.modelkit.compute.api.normalizer.MomentumSchedule;
 
@@ -16,6 +20,45 @@ class ValuesTest {
         assertThrows(IllegalArgumentException.class, () -> BackendStatus.unavailable("gpu:0", " "));
         assertThrows(IllegalArgumentException.class, () -> new BackendStatus(false, "gpu:0", "x", true));
         assertEquals("autograd", Capability.AUTOGRAD.property());
+    }
+
+    /** A backend that offers what it is given and computes nothing. */
+    record Offers(String id, Set<Capability> capabilities) implements ComputeBackend {
+        public String engine() {
+            return "none";
+        }
+
+        public BackendStatus status() {
+            return BackendStatus.running("cpu");
+        }
+
+        public Set<ModelFormat> formats() {
+            return Set.of();
+        }
+
+        public LoadedModel load(Path file, ModelFormat format) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    @Test
+    void aBindingChecksWhatTheDescriptorNeeds() {
+        BackendBinding<ComputeBackend> b = new BackendBinding<>(new MethodDescriptor("trainer", "t", "baseline", "1",
+                Set.of(Capability.AUTOGRAD)));
+        IllegalStateException none = assertThrows(IllegalStateException.class, b::require);
+        assertEquals("no compute backend is bound to method 'trainer' (it needs autograd); see modelkit:backends",
+                none.getMessage());
+        ComputeBackend onnx = new Offers("onnx-cpu", Set.of(Capability.INFERENCE));
+        b.bind(onnx);
+        IllegalStateException lacks = assertThrows(IllegalStateException.class, b::require);
+        assertEquals("backend 'onnx-cpu' has no autograd, which method 'trainer' needs; choose one with"
+                + " modelkit:backend use ID trainer", lacks.getMessage());
+        ComputeBackend torch = new Offers("pytorch-cpu", Set.of(Capability.INFERENCE, Capability.AUTOGRAD));
+        b.bind(torch);
+        b.unbind(onnx); // DS binds the new one before it unbinds the old: the binding stays on the new one
+        assertEquals(torch, b.require());
+        b.unbind(torch);
+        assertThrows(IllegalStateException.class, b::require);
     }
 
     @Test

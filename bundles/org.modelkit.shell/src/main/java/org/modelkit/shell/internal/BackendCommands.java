@@ -25,6 +25,7 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
+import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
@@ -41,13 +42,12 @@ import org.osgi.service.component.runtime.dto.SatisfiedReferenceDTO;
  * {@code .cfg} file in FileInstall's folder sets, and the configuration is saved to that folder so
  * the choice survives a restart.
  */
-@Component(service = BackendCommands.class, property = {
-    "osgi.command.scope=modelkit",
-    "osgi.command.function=backends",
-    "osgi.command.function=backend"
-})
+@Component(service = BackendCommands.class)
+@GogoCommand(scope = "modelkit", function = {"backends", "backend"})
 public class BackendCommands {
     static final String BACKEND_INTERFACE = "org.modelkit.compute.api.ComputeBackend";
+    /** Methods that train reference the autograd sub-interface; they are users of backends all the same. */
+    static final String TENSOR_INTERFACE = "org.modelkit.compute.api.TensorBackend";
     static final String ID = "modelkit.backend.id";
     static final String AVAILABLE = "modelkit.backend.available";
     static final String STATUS = "modelkit.backend.status";
@@ -320,14 +320,16 @@ public class BackendCommands {
 
     /**
      * @param scr the runtime
-     * @return the components with a reference named "backend" to ComputeBackend, with the backends bound
+     * @return the components with a reference named "backend" to ComputeBackend or TensorBackend, with the
+     *         backends bound
      */
     static List<User> users(ServiceComponentRuntime scr) {
         List<User> out = new ArrayList<>();
         for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
             boolean uses = false;
             for (ReferenceDTO r : d.references) {
-                uses |= REFERENCE.equals(r.name) && BACKEND_INTERFACE.equals(r.interfaceName);
+                uses |= REFERENCE.equals(r.name)
+                        && (BACKEND_INTERFACE.equals(r.interfaceName) || TENSOR_INTERFACE.equals(r.interfaceName));
             }
             if (!uses) {
                 continue;

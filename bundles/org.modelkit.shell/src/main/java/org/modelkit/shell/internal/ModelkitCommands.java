@@ -19,6 +19,7 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
+import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
@@ -28,14 +29,8 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
  * {@code version}. Methods are looked up in the service registry on every call, so bundles that come
  * and go are always shown as they are.
  */
-@Component(service = ModelkitCommands.class, property = {
-    "osgi.command.scope=modelkit",
-    "osgi.command.function=methods",
-    "osgi.command.function=info",
-    "osgi.command.function=version",
-    "osgi.command.function=help",
-    "osgi.command.function=modelkit"
-})
+@Component(service = ModelkitCommands.class)
+@GogoCommand(scope = "modelkit", function = {"methods", "info", "version", "help", "modelkit"})
 public class ModelkitCommands {
     private final BundleContext context;
     private final ServiceComponentRuntime scr;

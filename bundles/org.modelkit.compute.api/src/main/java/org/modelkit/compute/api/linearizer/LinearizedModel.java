@@ -9,7 +9,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@code f_lin(x; w) = f(x; w0) + J(x; w0)(w - w0)} for a batch x of shape {@code [batch, ...]} with
  * outputs of shape {@code [batch, k]}. Tangents and cotangents of the weights are {@link NDList}s with
  * one array per linearized parameter, in the order of {@link #parameterNames()} and of its shape. Every
- * product stays on the device. Not thread-safe.
+ * product stays on the device. For several products on one batch, bind it once with {@link #at(NDArray)}.
+ * Not thread-safe.
  */
 @ProviderType
 public interface LinearizedModel extends AutoCloseable {
@@ -57,6 +58,17 @@ public interface LinearizedModel extends AutoCloseable {
      * @return f0(x) + J(x; w0)(w - w0), shape {@code [batch, k]}; at w = w0 exactly f0(x)
      */
     NDArray forward(NDArray x, NDList w);
+
+    /**
+     * Binds the model to one batch: the primal pass of x is done now and reused by every product of the
+     * returned batch, where {@link #jvp}, {@link #vjp}, {@link #forward} and {@link #jacobian} each do
+     * their own.
+     *
+     * @param x a batch {@code [batch, ...]}; it must stay open while the batch is used
+     * @return the batch-bound operator; close it when done
+     * @throws IllegalArgumentException if x is not a batch
+     */
+    LinearizedBatch at(NDArray x);
 
     /**
      * Per-sample Jacobian rows, for small heads or with a random projection.

@@ -1,6 +1,5 @@
 package org.modelkit.compute.onnx.internal;
 
-import ai.djl.ndarray.NDManager;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -12,7 +11,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.WeakHashMap;
 import org.modelkit.compute.api.BackendStatus;
-import org.modelkit.compute.api.Capability;
+import org.modelkit.api.method.Capability;
 import org.modelkit.compute.api.ComputeBackend;
 import org.modelkit.compute.api.LoadedModel;
 import org.modelkit.compute.api.ModelFormat;
@@ -68,9 +67,8 @@ final class OnnxBackend implements ComputeBackend {
     }
 
     @Override
-    public NDManager newManager() {
-        throw new IllegalStateException(id + " runs ONNX models only and offers no NDArrays; use a backend with"
-                + " capability autograd");
+    public Set<ModelFormat> formats() {
+        return Set.of(ModelFormat.ONNX);
     }
 
     @Override

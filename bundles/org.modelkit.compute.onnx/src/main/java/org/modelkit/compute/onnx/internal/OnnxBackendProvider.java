@@ -6,7 +6,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.logging.Logger;
 import org.modelkit.compute.api.BackendStatus;
-import org.modelkit.compute.api.Capability;
+import org.modelkit.api.method.Capability;
 import org.modelkit.compute.api.ComputeBackend;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;

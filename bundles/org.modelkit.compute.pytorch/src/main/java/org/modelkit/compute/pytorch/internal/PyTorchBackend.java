@@ -19,14 +19,19 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.modelkit.api.data.Tensor;
+import org.modelkit.api.method.Capability;
 import org.modelkit.compute.api.BackendStatus;
-import org.modelkit.compute.api.Capability;
 import org.modelkit.compute.api.ComputeBackend;
 import org.modelkit.compute.api.LoadedModel;
 import org.modelkit.compute.api.ModelFormat;
+import org.modelkit.compute.api.TensorBackend;
 
-/** A ComputeBackend on DJL's PyTorch engine: NDManagers on its device, TorchScript models. */
-final class PyTorchBackend implements ComputeBackend {
+/**
+ * A TensorBackend on DJL's PyTorch engine: NDManagers and models on its device, TorchScript models for
+ * inference. The only class that calls DJL's engine, manager and model factories (the architecture
+ * test in integration-tests enforces it).
+ */
+final class PyTorchBackend implements TensorBackend {
     private final String id;
     private final PyTorchEngine engine;
     private final Device device;
@@ -61,12 +66,33 @@ final class PyTorchBackend implements ComputeBackend {
         return status;
     }
 
-    @Override
-    public NDManager newManager() {
+    private void checkAvailable() {
         if (!status.available()) {
             throw new IllegalStateException(id + " is unavailable: " + status.reason());
         }
+    }
+
+    @Override
+    public Set<ModelFormat> formats() {
+        return Set.of(ModelFormat.TORCHSCRIPT);
+    }
+
+    @Override
+    public Device device() {
+        checkAvailable();
+        return device;
+    }
+
+    @Override
+    public NDManager newManager() {
+        checkAvailable();
         return engine.engine().newBaseManager(device);
+    }
+
+    @Override
+    public Model newModel(String name) {
+        checkAvailable();
+        return PyTorchEngine.withDjlLoader(() -> Model.newInstance(name, device, "PyTorch"));
     }
 
     @Override
@@ -75,13 +101,11 @@ final class PyTorchBackend implements ComputeBackend {
             throw new IllegalArgumentException(id + " loads TorchScript models; " + format + " needs "
                     + (format == ModelFormat.ONNX ? "an ONNX Runtime backend" : "the network's block (org.modelkit.nn)"));
         }
-        if (!status.available()) {
-            throw new IllegalStateException(id + " is unavailable: " + status.reason());
-        }
+        checkAvailable();
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": no such file");
         }
-        Model model = PyTorchEngine.withDjlLoader(() -> Model.newInstance(file.getFileName().toString(), device, "PyTorch"));
+        Model model = newModel(file.getFileName().toString());
         try {
             model.load(file);
         } catch (MalformedModelException | ai.djl.engine.EngineException e) {

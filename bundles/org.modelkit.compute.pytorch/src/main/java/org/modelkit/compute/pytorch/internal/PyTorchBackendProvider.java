@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.modelkit.api.method.Capability;
 import org.modelkit.compute.api.BackendStatus;
-import org.modelkit.compute.api.Capability;
 import org.modelkit.compute.api.ComputeBackend;
+import org.modelkit.compute.api.TensorBackend;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -29,7 +30,7 @@ import org.osgi.service.metatype.annotations.Designate;
 public class PyTorchBackendProvider {
     private static final Logger LOG = Logger.getLogger(PyTorchBackendProvider.class.getName());
     private static final Pattern GPU = Pattern.compile("gpu:(\\d{1,3})");
-    private final ServiceRegistration<ComputeBackend> registration;
+    private final ServiceRegistration<?> registration;
 
     /**
      * @param context to register the backend
@@ -75,7 +76,14 @@ public class PyTorchBackendProvider {
             caps.add(Capability.GPU);
         }
         PyTorchBackend backend = new PyTorchBackend(config.backend_id(), engine, device, status, caps);
-        registration = context.registerService(ComputeBackend.class, backend, ComputeBackend.serviceProperties(backend));
+        // as both: every backend is a ComputeBackend; methods that train reference TensorBackend
+        registration = context.registerService(new String[] {ComputeBackend.class.getName(), TensorBackend.class.getName()},
+                backend, ComputeBackend.serviceProperties(backend));
+    }
+
+    /** A backend outside OSGi (see {@link org.modelkit.compute.pytorch.LocalBackends}). */
+    public static TensorBackend local(String id, Device device, BackendStatus status, EnumSet<Capability> caps) {
+        return new PyTorchBackend(id, new PyTorchEngine(), device, status, caps);
     }
 
     @Deactivate

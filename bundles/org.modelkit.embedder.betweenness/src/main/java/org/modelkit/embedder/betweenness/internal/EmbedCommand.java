@@ -4,32 +4,27 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.modelkit.api.data.Graph;
 import org.modelkit.api.data.Tensor;
 import org.modelkit.api.embed.Embedder;
 import org.modelkit.api.embed.Embedding;
-import org.modelkit.api.method.Method;
 import org.modelkit.io.Csv;
-import org.modelkit.io.EdgeList;
-import org.modelkit.io.Gml;
-import org.modelkit.io.GraphTool;
+import org.modelkit.io.GraphFiles;
 import org.modelkit.io.Images;
 import org.modelkit.shell.format.Args;
 import org.modelkit.shell.format.ConsoleProgress;
+import org.modelkit.shell.format.Methods;
 import org.modelkit.shell.format.Summary;
 import org.modelkit.shell.format.Usage;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
+import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -37,7 +32,8 @@ import org.osgi.service.component.annotations.Component;
  * any installed {@link Embedder} chosen by name, and writes the node vectors as CSV, a scatter plot
  * as PNG beside it, and optionally the edge vectors. Nothing is written if the embedding fails.
  */
-@Component(service = EmbedCommand.class, property = {"osgi.command.scope=modelkit", "osgi.command.function=embed"})
+@Component(service = EmbedCommand.class)
+@GogoCommand(scope = "modelkit", function = "embed")
 public class EmbedCommand {
     private final BundleContext context;
 
@@ -95,20 +91,14 @@ public class EmbedCommand {
                 throw new IllegalArgumentException("OUT '" + out + "': " + parent + " is not a directory");
             }
         }
-        Graph g = read(in, labels, labelProperty, weights, directed);
-        ServiceReference<Embedder> ref = find(method);
-        Embedder embedder = context.getService(ref);
-        if (embedder == null) {
-            throw new IllegalStateException("embedder '" + method + "' went away");
-        }
+        Graph g = GraphFiles.read(in, labels.isEmpty() ? null : Path.of(labels), blank(labelProperty), blank(weights), directed);
         ConsoleProgress progress = new ConsoleProgress(System.out, 250);
         long t0 = System.nanoTime();
         Embedding e;
         try {
-            e = embedder.embed(g, dimensions, progress);
+            e = Methods.call(context, Embedder.class, "embedder", method, m -> m.embed(g, dimensions, progress));
         } finally {
             progress.finish();
-            context.ungetService(ref);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
 
@@ -168,43 +158,8 @@ public class EmbedCommand {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.4g", v);
     }
 
-    static Graph read(Path in, String labels, String labelProperty, String weights, boolean directed) throws IOException {
-        String name = in.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".gt") || name.endsWith(".gt.gz")) {
-            return GraphTool.read(in, blank(labelProperty), blank(weights)).graph();
-        }
-        if (!weights.isEmpty()) {
-            throw new IllegalArgumentException("--weights names a property of a .gt file; edge lists carry weights in a"
-                    + " third column and GML in 'weight' or 'value'");
-        }
-        if (name.endsWith(".gml") || name.endsWith(".gml.gz")) {
-            return Gml.read(in, blank(labelProperty));
-        }
-        if (!labelProperty.isEmpty()) {
-            throw new IllegalArgumentException("--label-property is for .gml and .gt files; give an edge list's labels"
-                    + " with --labels FILE");
-        }
-        Graph g = EdgeList.read(in, directed);
-        return labels.isEmpty() ? g : EdgeList.withLabels(g, Path.of(labels));
-    }
-
     private static String blank(String s) {
         return s.isEmpty() ? null : s;
-    }
-
-    private ServiceReference<Embedder> find(String method) {
-        try {
-            Collection<ServiceReference<Embedder>> refs = context.getServiceReferences(Embedder.class,
-                    "(" + Method.NAME_PROPERTY + "=" + method.replaceAll("[()*\\\\]", "") + ")");
-            if (!refs.isEmpty()) {
-                return refs.iterator().next();
-            }
-            String installed = context.getServiceReferences(Embedder.class, null).stream()
-                    .map(r -> String.valueOf(r.getProperty(Method.NAME_PROPERTY))).sorted().collect(Collectors.joining(", "));
-            throw new IllegalArgumentException("no embedder named '" + method + "' is installed; installed: " + installed);
-        } catch (InvalidSyntaxException ex) {
-            throw new IllegalArgumentException("method name '" + method + "' is not valid");
-        }
     }
 
     /**

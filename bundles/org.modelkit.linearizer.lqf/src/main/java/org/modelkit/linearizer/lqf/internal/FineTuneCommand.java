@@ -21,6 +21,7 @@ import org.modelkit.io.LabelledFiles;
 import org.modelkit.io.LinePlot;
 import org.modelkit.io.ResultFolders;
 import org.modelkit.shell.format.ConsoleProgress;
+import org.modelkit.shell.format.Methods;
 import org.modelkit.shell.format.Args;
 import org.modelkit.shell.format.Summary;
 import org.modelkit.shell.format.Usage;
@@ -28,6 +29,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
+import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -36,8 +38,8 @@ import org.osgi.service.component.annotations.Component;
  * against the linear-probe baseline and how fast the loss fell; with {@code -s kfac,gd} both solvers
  * run and a plot of the loss per step compares them.
  */
-@Component(service = FineTuneCommand.class, property = {"osgi.command.scope=modelkit", "osgi.command.function=finetune",
-    "osgi.command.function=finetuned"})
+@Component(service = FineTuneCommand.class)
+@GogoCommand(scope = "modelkit", function = {"finetune", "finetuned"})
 public class FineTuneCommand {
     private final BundleContext context;
 
@@ -63,6 +65,8 @@ public class FineTuneCommand {
             @Parameter(names = {"--seed"}, absentValue = "1") String seedArg,
             @Descriptor("directory for the fine-tuned model and loss.png")
             @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
+            @Descriptor("the FineTuner to run, by name (modelkit:methods lists them)")
+            @Parameter(names = {"-m", "--method"}, absentValue = "lqf") String method,
             @Descriptor("the pre-trained model directory (model.json, parameters.params)") String model,
             @Descriptor("training images: IDX (labels beside it) or CSV (label last)") String train,
             @Descriptor("test images, same format") String test) throws IOException {
@@ -82,11 +86,8 @@ public class FineTuneCommand {
         LabelledSet all = LabelledFiles.read(Path.of(train));
         LabelledSet testSet = LabelledFiles.read(Path.of(test));
         LabelledSet few = org.modelkit.api.data.Sampling.perClass(all, shots, seed);
-        ServiceReference<FineTuner> ref = find();
-        FineTuner tuner = context.getService(ref);
-        if (tuner == null) {
-            throw new IllegalStateException("the fine-tuning service went away");
-        }
+        Methods.Held<FineTuner> held = Methods.hold(context, FineTuner.class, "fine-tuner", method);
+        FineTuner tuner = held.get();
         Map<String, String> f = new LinkedHashMap<>();
         List<String> headlines = new ArrayList<>();
         List<LinePlot.Series> lines = new ArrayList<>();
@@ -137,7 +138,7 @@ public class FineTuneCommand {
                 f.put("plot", outDir.resolve("loss.png").toString());
             }
         } finally {
-            context.ungetService(ref);
+            held.close();
             if (staged != null && !published) {
                 ResultFolders.discard(staged);
             }
@@ -149,39 +150,18 @@ public class FineTuneCommand {
     /** @return the accuracy of a fine-tuned model directory on a labelled data set */
     @Descriptor("predict with a model directory written by modelkit:finetune (f0 + J·(w - w0)) and print its accuracy")
     public Summary finetuned(
+            @Descriptor("the FineTuner that wrote the model, by name")
+            @Parameter(names = {"-m", "--method"}, absentValue = "lqf") String method,
             @Descriptor("the fine-tuned model directory (-o of modelkit:finetune)") String model,
             @Descriptor("images: IDX (labels beside it) or CSV (label last)") String data) throws IOException {
         LabelledSet set = LabelledFiles.read(Path.of(data));
-        ServiceReference<FineTuner> ref = find();
-        FineTuner tuner = context.getService(ref);
-        if (tuner == null) {
-            throw new IllegalStateException("the fine-tuning service went away");
-        }
         long t0 = System.nanoTime();
-        int[] p;
-        try {
-            p = tuner.predict(Path.of(model), set.features());
-        } finally {
-            context.ungetService(ref);
-        }
+        int[] p = Methods.call(context, FineTuner.class, "fine-tuner", method, t -> t.predict(Path.of(model), set.features()));
         Map<String, String> f = new LinkedHashMap<>();
         f.put("model", model);
         f.put("samples", Integer.toString(p.length));
         return new Summary(String.format(Locale.ROOT, "%s on %d samples: accuracy %.4f in %.2f s", Path.of(model).getFileName(),
                 p.length, set.accuracy(p), (System.nanoTime() - t0) / 1e9), f);
-    }
-
-    private ServiceReference<FineTuner> find() {
-        try {
-            var refs = context.getServiceReferences(FineTuner.class, "(" + Method.NAME_PROPERTY + "=lqf)");
-            if (refs.isEmpty()) {
-                throw new IllegalStateException("the fine-tuning service 'lqf' is not active: it needs a compute backend with"
-                        + " autograd (see modelkit:backends)");
-            }
-            return refs.iterator().next();
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**

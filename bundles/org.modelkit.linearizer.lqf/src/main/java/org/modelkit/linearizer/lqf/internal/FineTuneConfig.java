@@ -7,8 +7,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @ObjectClassDefinition(name = "Modelkit LQF fine-tuning",
         description = "Linearized fine-tuning with MSE on scaled one-hot targets, weight decay towards w0, K-FAC")
 @interface FineTuneConfig {
-    @AttributeDefinition(description = "LDAP filter choosing the compute backend; it needs autograd")
-    String backend_target() default "(&(modelkit.backend.available=true)(capabilities=autograd))";
+    @AttributeDefinition(description = "LDAP filter choosing among the TensorBackends (DJL/PyTorch, autograd);"
+            + " modelkit:backend use sets it")
+    String backend_target() default "(modelkit.backend.available=true)";
 
     @AttributeDefinition(description = "Scale alpha of the one-hot targets")
     double alpha() default 1.0;

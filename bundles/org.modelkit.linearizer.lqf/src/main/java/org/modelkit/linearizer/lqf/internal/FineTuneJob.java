@@ -1,6 +1,5 @@
 package org.modelkit.linearizer.lqf.internal;
 
-import ai.djl.Device;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -12,46 +11,48 @@ import org.modelkit.api.finetune.FineTuner;
 import org.modelkit.api.method.Method;
 import org.modelkit.api.method.MethodDescriptor;
 import org.modelkit.api.progress.Progress;
-import org.modelkit.compute.api.Capability;
-import org.modelkit.compute.api.BackendBinding;
-import org.modelkit.compute.api.ComputeBackend;
+import org.modelkit.api.method.Capability;
+import org.modelkit.compute.api.TensorBackend;
+import org.modelkit.compute.api.TensorMethod;
+import org.modelkit.compute.api.linearizer.Linearizer;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
- * The fine-tuning job service "lqf". The compute backend is a dynamic, greedy reference retargeted
- * through ConfigAdmin ({@code backend.target}); a job runs to its end on the backend it started on.
- * Immediate, so {@code modelkit:backends} shows its binding before the first job.
+ * The fine-tuning job service "lqf". It computes on the {@link TensorBackend} it is bound to
+ * ({@link TensorMethod}: dynamic, greedy, retargeted through ConfigAdmin; a job runs to its end on the
+ * backend it started on) and linearizes through the {@link Linearizer} service it is given, so another
+ * bundle's linearizer can stand in (target {@code linearizer.target}).
  */
 @Component(service = {FineTuner.class, Method.class}, configurationPid = FineTuneJob.PID, immediate = true,
         property = Method.NAME_PROPERTY + "=lqf")
 @Designate(ocd = FineTuneConfig.class)
-public class FineTuneJob implements FineTuner {
+public class FineTuneJob extends TensorMethod implements FineTuner {
     /** The configuration PID. */
     public static final String PID = "org.modelkit.linearizer.lqf.finetune";
 
-    private final BackendBinding backend = new BackendBinding("lqf");
-    private final String version;
+    private final Linearizer linearizer;
     private volatile LqfSettings settings;
 
     /**
-     * @param context for the bundle's version
-     * @param config  the settings
+     * @param context    for the bundle's version
+     * @param linearizer the linearizer that builds the linearized models
+     * @param config     the settings
      */
     @Activate
-    public FineTuneJob(BundleContext context, FineTuneConfig config) {
-        this(context.getBundle().getVersion().toString(), LqfSettings.of(config));
+    public FineTuneJob(BundleContext context, @Reference(name = "linearizer") Linearizer linearizer, FineTuneConfig config) {
+        this(context.getBundle().getVersion().toString(), linearizer, LqfSettings.of(config));
     }
 
-    /** Without OSGi: a version string and settings; bind a backend by hand. */
-    FineTuneJob(String version, LqfSettings settings) {
-        this.version = version;
+    /** Without OSGi: a version string, a linearizer and settings; bind a backend by hand. */
+    FineTuneJob(String version, Linearizer linearizer, LqfSettings settings) {
+        super(new MethodDescriptor("lqf", "linearized quadratic fine-tuning with K-FAC (LQF)", "arXiv:2012.11140", version,
+                Set.of(Capability.AUTOGRAD)));
+        this.linearizer = linearizer;
         this.settings = settings;
     }
 
@@ -61,26 +62,8 @@ public class FineTuneJob implements FineTuner {
         settings = LqfSettings.of(config);
     }
 
-    @Reference(name = "backend", service = ComputeBackend.class, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY,
-            target = "(&(modelkit.backend.available=true)(capabilities=autograd))")
-    void bindBackend(ComputeBackend b) {
-        backend.bind(b);
-    }
-
-    void unbindBackend(ComputeBackend b) {
-        backend.unbind(b);
-    }
-
-    @Override
-    public MethodDescriptor descriptor() {
-        return new MethodDescriptor("lqf", "linearized quadratic fine-tuning with K-FAC (LQF)", "arXiv:2012.11140", version,
-                Set.of(org.modelkit.api.method.Capability.AUTOGRAD));
-    }
-
     private FineTuning tuning() {
-        ComputeBackend b = backend.require(Capability.AUTOGRAD); // the job runs to its end on this backend
-        return new FineTuning(settings, Device.fromName(b.status().device()), b.engine(), b.id());
+        return new FineTuning(settings, linearizer, backend()); // the job runs to its end on this backend
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.modelkit.linearizer.lqf.internal;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -32,6 +31,11 @@ import org.modelkit.api.finetune.FineTuneRequest;
 import org.modelkit.api.finetune.FineTuneResult;
 import org.modelkit.api.finetune.Solver;
 import org.modelkit.api.progress.Progress;
+import org.modelkit.compute.api.TensorBackend;
+import org.modelkit.compute.api.linearizer.LinearizedBatch;
+import org.modelkit.compute.api.linearizer.LinearizedModel;
+import org.modelkit.compute.api.linearizer.Linearizer;
+import org.modelkit.compute.api.linearizer.Preconditioner;
 import org.modelkit.io.AtomicFiles;
 import org.modelkit.io.FormatException;
 import org.modelkit.io.Json;
@@ -62,19 +66,22 @@ final class FineTuning {
     }
 
     private final LqfSettings settings;
-    private final Device device;
-    private final String engine;
-    private final String backendId;
+    private final Linearizer linearizer;
+    private final TensorBackend backend;
 
-    FineTuning(LqfSettings settings, Device device, String engine, String backendId) {
+    /**
+     * @param settings   the LQF constants
+     * @param linearizer builds the linearized models (the Linearizer service)
+     * @param backend    every manager comes from it
+     */
+    FineTuning(LqfSettings settings, Linearizer linearizer, TensorBackend backend) {
         this.settings = settings;
-        this.device = device;
-        this.engine = engine;
-        this.backendId = backendId;
+        this.linearizer = linearizer;
+        this.backend = backend;
     }
 
     FineTuneResult run(FineTuneRequest r, Progress progress) throws IOException {
-        try (NDManager m = NDManager.newBaseManager(device, engine)) {
+        try (NDManager m = backend.newManager()) {
             ModelFiles.Loaded pre = ModelFiles.load(r.pretrained(), m);
             checkShape(pre.spec(), r.train(), "training set");
             if (r.test() != null) {
@@ -111,7 +118,7 @@ final class FineTuning {
                     fitHead(net, x, labels, classes);
                     probe = blockAccuracy(net, r.test(), m);
                 }
-                return new FineTuneResult(r.solver(), fit.loss, train, test, probe, fit.model.parameterCount(), backendId,
+                return new FineTuneResult(r.solver(), fit.loss, train, test, probe, fit.model.parameterCount(), backend.id(),
                         r.output());
             }
         }
@@ -140,11 +147,11 @@ final class FineTuning {
 
     /** A linearized model, its fitted step, and the loss per step. */
     static final class LinearizedModelFit implements AutoCloseable {
-        final TangentModel model;
+        final LinearizedModel model;
         final NDList delta;
         final double[] loss;
 
-        LinearizedModelFit(TangentModel model, NDList delta, double[] loss) {
+        LinearizedModelFit(LinearizedModel model, NDList delta, double[] loss) {
             this.model = model;
             this.delta = delta;
             this.loss = loss;
@@ -167,12 +174,12 @@ final class FineTuning {
     LinearizedModelFit fit(Block net, List<String> selected, NDArray x, NDArray labels, Solver solver, int steps,
             Progress progress, NDList start) {
         NDManager m = x.getManager();
-        TangentModel model = (TangentModel) new LqfLinearizer().linearize(net, Set.copyOf(selected)::contains, m);
+        LinearizedModel model = linearizer.linearize(net, Set.copyOf(selected)::contains, m);
         try (Quadratic q = new Quadratic(model, x, labels, settings.alpha(), settings.weightDecay())) {
             NDList delta = start == null ? q.zeros(m) : start;
             double[] loss;
             if (solver == Solver.KFAC) {
-                try (Kfac kfac = Kfac.compute(model, x, settings.damping())) {
+                try (Preconditioner kfac = q.batch().kfac(settings.damping())) {
                     loss = q.minimise(delta, solver, kfac, settings.kfacRate(), steps, progress);
                 }
             } else {
@@ -187,7 +194,7 @@ final class FineTuning {
     }
 
     /** Scores f0(x) + J(x)δ (δ null: f0) of a set, in batches. */
-    NDArray scores(TangentModel model, NDList delta, Tensor features, NDManager m) {
+    NDArray scores(LinearizedModel model, NDList delta, Tensor features, NDManager m) {
         List<NDArray> parts = new ArrayList<>();
         int n = features.dim(0);
         for (int s = 0; s < n; s += settings.evalBatchSize()) {
@@ -197,15 +204,23 @@ final class FineTuning {
             }
             try (NDManager sub = m.newSubManager()) {
                 NDArray xb = Datasets.rows(sub, features, rows);
-                NDArray y = delta == null ? model.f0(xb) : model.f0(xb).add(model.jvp(xb, delta));
-                y.attach(m);
-                parts.add(y);
+                try (LinearizedBatch b = model.at(xb)) { // one primal pass for f0 and J·δ
+                    NDArray y;
+                    if (delta == null) {
+                        y = b.f0().duplicate();
+                    } else {
+                        sub.tempAttachAll(delta); // J·δ lands in δ's manager: here, for this batch only
+                        y = b.f0().add(b.jvp(delta));
+                    }
+                    y.attach(m);
+                    parts.add(y);
+                }
             }
         }
         return ai.djl.ndarray.NDArrays.concat(new NDList(parts));
     }
 
-    private double accuracy(TangentModel model, NDList delta, LabelledSet set, NDManager m) {
+    private double accuracy(LinearizedModel model, NDList delta, LabelledSet set, NDManager m) {
         try (NDManager sub = m.newSubManager()) {
             return set.accuracy(scores(model, delta, set.features(), sub).argMax(1)
                     .toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray());
@@ -360,7 +375,7 @@ final class FineTuning {
      */
     int[] predict(Path dir, Tensor features) throws IOException {
         ResultFolders.verify(dir); // refuses a folder whose files do not belong together, naming the file
-        try (NDManager m = NDManager.newBaseManager(device, engine)) {
+        try (NDManager m = backend.newManager()) {
             ModelFiles.Loaded w0 = ModelFiles.load(dir, m);
             int[] shape = features.shape();
             if (!w0.spec().accepts(Arrays.copyOfRange(shape, 1, shape.length))) {
@@ -372,13 +387,12 @@ final class FineTuning {
             }
             LqfFile info = Json.read(dir.resolve(LQF), LqfFile.class);
             Predicate<String> selected = Set.copyOf(info.linearized())::contains;
-            try (TangentModel model = (TangentModel) new LqfLinearizer().linearize(w0.block(), selected, m);
+            try (LinearizedModel model = linearizer.linearize(w0.block(), selected, m);
                     InputStream in = Files.newInputStream(dir.resolve(DELTA))) {
                 NDList delta = NDList.decode(m, in);
-                try {
-                    model.checkTangent(delta, "the saved step");
-                } catch (IllegalArgumentException e) {
-                    throw new FormatException(dir.resolve(DELTA), e.getMessage());
+                String mismatch = mismatch(delta, model.weights0());
+                if (mismatch != null) {
+                    throw new FormatException(dir.resolve(DELTA), "the saved step " + mismatch);
                 }
                 long[] p = scores(model, delta, features, m).argMax(1).toLongArray();
                 int[] out = new int[p.length];
@@ -390,6 +404,19 @@ final class FineTuning {
         }
     }
 
+
+    /** Why a step does not fit the linearized parameters, or null if it does. */
+    static String mismatch(NDList delta, NDList w0) {
+        if (delta.size() != w0.size()) {
+            return "holds " + delta.size() + " arrays, the model " + w0.size() + " linearized parameters";
+        }
+        for (int i = 0; i < w0.size(); i++) {
+            if (!delta.get(i).getShape().equals(w0.get(i).getShape())) {
+                return "[" + i + "] has shape " + delta.get(i).getShape() + ", the parameter " + w0.get(i).getShape();
+            }
+        }
+        return null;
+    }
 
     static long[] longs(int[] a) {
         long[] l = new long[a.length];

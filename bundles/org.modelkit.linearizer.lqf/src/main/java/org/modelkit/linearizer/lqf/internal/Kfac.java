@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
+import org.modelkit.compute.api.linearizer.Preconditioner;
 
 /**
  * Kronecker-factored preconditioning of the linearized problem. Its Hessian is constant,
@@ -33,7 +34,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * (Cholesky), and kept on the device. Parameters in no such layer (batch-norm γ and β, a bias whose
  * weight is frozen) are not preconditioned.
  */
-final class Kfac implements AutoCloseable {
+final class Kfac implements Preconditioner {
     /**
      * The inverse of a damped factor {@code F + c I}: explicit, or, when F is built from fewer rows than
      * its size (the head's input factor on a few-shot set: 50 rows of 4,609 features), by Woodbury
@@ -58,27 +59,30 @@ final class Kfac implements AutoCloseable {
     private record Layer(int weight, int bias, Inverse aInv, Inverse gInv) {
     }
 
+    private final TangentModel model;
     private final List<Layer> layers;
     private final NDManager manager;
 
-    private Kfac(List<Layer> layers, NDManager manager) {
+    private Kfac(TangentModel model, List<Layer> layers, NDManager manager) {
+        this.model = model;
         this.layers = layers;
         this.manager = manager;
     }
 
     /**
      * @param model   the linearized model
+     * @param trace   the recorded primal pass of x
      * @param x       the training samples
      * @param damping γ, added as √γ to each factor's diagonal
-     * @return the factors
+     * @return the factors, living in a sub-manager of the model's
      */
-    static Kfac compute(TangentModel model, NDArray x, double damping) {
+    static Kfac compute(TangentModel model, Pass.Trace trace, NDArray x, double damping) {
         NDManager m = model.net.linearized.get(0).w0().getManager().newSubManager();
         List<Layer> out = new ArrayList<>();
         try (NDManager work = x.getManager().newSubManager()) {
-            x.tempAttach(work);
+            trace.borrow(work);
+            Pass.lend(work, java.util.List.of(x));
             long n = x.getShape().get(0);
-            Pass.Trace trace = model.trace(x);
             List<Net.Node> layers = new ArrayList<>();
             collect(model.net.nodes, layers);
             // G: one backward pass per output, with zero probes on every preconditioned layer's output
@@ -125,7 +129,7 @@ final class Kfac implements AutoCloseable {
                 Net.Param b = layer instanceof Net.Dense d ? d.b() : ((Net.Conv) layer).b();
                 out.add(new Layer(w.index(), b != null && b.linearized() ? b.index() : -1, aInv, gInv));
             }
-            return new Kfac(out, m);
+            return new Kfac(model, out, m);
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -212,7 +216,9 @@ final class Kfac implements AutoCloseable {
      * @param grad gradients aligned with the linearized parameters
      * @return the preconditioned direction, in the gradients' manager
      */
-    NDList precondition(NDList grad) {
+    @Override
+    public NDList solve(NDList grad) {
+        model.checkTangent(grad, "g");
         NDList out = new NDList(grad.size());
         for (NDArray g : grad) {
             out.add(g);

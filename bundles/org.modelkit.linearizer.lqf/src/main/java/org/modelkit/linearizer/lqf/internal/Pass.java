@@ -27,9 +27,9 @@ import org.modelkit.nn.Pool2d;
  * <li>pooling, flatten and residual additions are linear, max pooling selects where the primal did.</li>
  * </ul>
  * DJL has no forward-mode AD and its public backward cannot build a graph for a second derivative, so
- * this is written here; reverse-mode products come from DJL's autograd through these tangent passes
- * (linear in δ, so one backward gives Jᵀu exactly). A tangent that is zero is carried as null, so
- * frozen layers in front of the first linearized one cost nothing.
+ * this is written here. Reverse-mode products need none of it: Jᵀu is the ordinary backward pass of f at
+ * w0, which {@link #primal(List, NDArray, Trace, NDList)} gives with gradient-requiring weights. A tangent
+ * that is zero is carried as null, so frozen layers in front of the first linearized one cost nothing.
  */
 final class Pass {
     private Pass() {
@@ -83,7 +83,7 @@ final class Pass {
          * from them (DJL attaches a result to its first operand's manager) are freed with it.
          */
         void borrow(NDManager m) {
-            m.tempAttachAll(new NDList(arrays));
+            lend(m, arrays);
         }
 
         NDArray layer(Net.Node node, NDArray x, NDArray y) {
@@ -91,6 +91,20 @@ final class Pass {
             layerOutputs.put(node, y.getShape());
             NDArray probe = probes.get(node);
             return probe == null ? y : y.add(probe);
+        }
+    }
+
+    /**
+     * Temporarily attaches arrays to m until it closes, each once and only if it lives elsewhere: DJL
+     * records the manager an array came from when it is lent, so lending one twice to the same manager
+     * (a trace holds the batch x as the first layer's input) would make m its origin and free it with m.
+     */
+    static void lend(NDManager m, List<NDArray> arrays) {
+        java.util.Set<NDArray> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (NDArray a : arrays) {
+            if (a != null && seen.add(a) && a.getManager() != m) {
+                m.tempAttachAll(a);
+            }
         }
     }
 
@@ -106,30 +120,44 @@ final class Pass {
 
     /** The primal pass at w0; records the trace. */
     static NDArray primal(List<Net.Node> nodes, NDArray x, Trace trace) {
+        return primal(nodes, x, trace, null);
+    }
+
+    /**
+     * The primal pass with the linearized parameters taken from {@code w} (aligned with them; null for
+     * w0), so that with gradient-requiring arrays in w an ordinary backward pass gives ∂f/∂w; records the
+     * trace.
+     */
+    static NDArray primal(List<Net.Node> nodes, NDArray x, Trace trace, NDList w) {
         NDArray y = x;
         for (Net.Node n : nodes) {
-            y = primal(n, y, trace);
+            y = primal(n, y, trace, w);
         }
         trace.output = y;
         trace.arrays.add(y);
         return y;
     }
 
-    private static NDArray primal(Net.Node node, NDArray x, Trace trace) {
+    /** The parameter's value: from w if it is linearized and w is given, else w0; null for no parameter. */
+    private static NDArray value(Net.Param p, NDList w) {
+        return p == null ? null : p.linearized() && w != null ? w.get(p.index()) : p.w0();
+    }
+
+    private static NDArray primal(Net.Node node, NDArray x, Trace trace, NDList w) {
         if (node instanceof Net.Dense d) {
             trace.add(x);
-            return trace.layer(node, x, Linear.linear(x, d.w().w0(), d.b() == null ? null : d.b().w0()).singletonOrThrow());
+            return trace.layer(node, x, Linear.linear(x, value(d.w(), w), value(d.b(), w)).singletonOrThrow());
         } else if (node instanceof Net.Conv c) {
             trace.add(x);
-            return trace.layer(node, x, Conv2d.conv2d(x, c.w().w0(), c.b() == null ? null : c.b().w0(), c.stride(),
+            return trace.layer(node, x, Conv2d.conv2d(x, value(c.w(), w), value(c.b(), w), c.stride(),
                     c.padding(), c.dilation(), 1).singletonOrThrow());
         } else if (node instanceof Net.Norm n) {
             Shape cs = channelShape(x, n.mean().getShape().get(0));
             NDArray xhat = x.sub(n.mean().reshape(cs)).mul(n.invStd().reshape(cs));
             trace.add(xhat);
             // the primal with DJL's own kernel, so f0 equals the block's inference output exactly
-            NDArray gamma = n.gamma() == null ? n.var().onesLike() : n.gamma().w0();
-            NDArray beta = n.beta() == null ? n.var().zerosLike() : n.beta().w0();
+            NDArray gamma = n.gamma() == null ? n.var().onesLike() : value(n.gamma(), w);
+            NDArray beta = n.beta() == null ? n.var().zerosLike() : value(n.beta(), w);
             return BatchNorm.batchNorm(x, n.mean(), n.var(), gamma, beta, 1, 0.9f, Net.BN_EPSILON, false).singletonOrThrow();
         } else if (node instanceof Net.Act a) {
             // the derivative at w0: 1 where x > 0, the slope elsewhere (exactly, for float64 too)
@@ -152,15 +180,15 @@ final class Pass {
             }
             int k = p.kernel();
             long h = y.getShape().get(2) * k;
-            long w = y.getShape().get(3) * k;
-            NDArray xc = x.get(new NDIndex(":, :, 0:" + h + ", 0:" + w));
+            long wd = y.getShape().get(3) * k;
+            NDArray xc = x.get(new NDIndex(":, :, 0:" + h + ", 0:" + wd));
             NDArray mask = xc.eq(y.repeat(2, k).repeat(3, k)).toType(x.getDataType(), false);
-            trace.add(new MaxPoolState(mask, Pool2d.pool(mask, false, k), h, w));
+            trace.add(new MaxPoolState(mask, Pool2d.pool(mask, false, k), h, wd));
             return y;
         } else if (node instanceof Net.Res r) {
             Trace body = trace.nested();
             trace.add(body);
-            return primal(r.body(), x, body).add(x);
+            return primal(r.body(), x, body, w).add(x);
         }
         throw new IllegalStateException("unknown node " + node);
     }

@@ -3,77 +3,89 @@ package org.modelkit.linearizer.lqf.internal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
+import ai.djl.ndarray.types.DataType;
 import org.modelkit.api.finetune.Solver;
 import org.modelkit.api.progress.Progress;
+import org.modelkit.compute.api.linearizer.LinearizedBatch;
+import org.modelkit.compute.api.linearizer.LinearizedModel;
+import org.modelkit.compute.api.linearizer.Preconditioner;
 
 /**
  * The LQF problem on a training set: with δ = w - w0 over the linearized parameters,
  * {@code L(δ) = 1/(2N) Σ_i ||f0(x_i) + J(x_i) δ - α e_{y_i}||² + λ/2 ||δ||²}, a convex quadratic with the
- * constant Hessian {@code JᵀJ/N + λI} and a unique minimiser. The primal pass is recorded once; every
- * step is one tangent pass and one backward pass through it (giving L and ∇L exactly).
+ * constant Hessian {@code JᵀJ/N + λI} and a unique minimiser. Built on the {@link LinearizedModel} SPI
+ * alone: the training set is bound once ({@link LinearizedModel#at}), and every step is one J·v over the
+ * recorded pass and one Jᵀ·u (the ordinary backward pass at w0), giving L and
+ * {@code ∇L = Jᵀ r / N + λ δ} exactly, with r the residual.
  */
 final class Quadratic implements AutoCloseable {
-    final TangentModel model;
+    private final LinearizedModel model;
+    private final LinearizedBatch batch;
     private final NDManager manager;
-    private final Pass.Trace trace;
     private final NDArray target;
     private final double lambda;
     private final long n;
 
     /**
      * @param model  the linearized model
-     * @param x      the training samples (kept, with the recorded pass, until {@link #close()})
+     * @param x      the training samples (bound, with the recorded pass, until {@link #close()})
      * @param labels class indices, int64 [N]
      * @param alpha  the scale of the one-hot targets
      * @param lambda weight decay towards w0
      */
-    Quadratic(TangentModel model, NDArray x, NDArray labels, double alpha, double lambda) {
+    Quadratic(LinearizedModel model, NDArray x, NDArray labels, double alpha, double lambda) {
         this.model = model;
         this.manager = x.getManager().newSubManager();
-        x.tempAttach(manager);
-        this.trace = model.trace(x);
-        this.target = labels.oneHot(model.outputs()).toType(trace.output.getDataType(), false).mul(alpha)
-                .sub(trace.output);
-        target.attach(manager);
+        this.batch = model.at(x);
+        try {
+            NDArray f0 = batch.f0();
+            this.target = labels.oneHot(model.outputs()).toType(f0.getDataType(), false).mul(alpha).sub(f0);
+            target.attach(manager);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
         this.lambda = lambda;
         this.n = x.getShape().get(0);
+    }
+
+    /** @return the bound training set, for its curvature ({@link LinearizedBatch#kfac}) */
+    LinearizedBatch batch() {
+        return batch;
     }
 
     /** @return zeros shaped like the linearized parameters */
     NDList zeros(NDManager m) {
         NDList z = new NDList();
-        for (Net.Param p : model.net.linearized) {
-            z.add(m.zeros(p.w0().getShape(), p.w0().getDataType()));
+        for (NDArray w : model.weights0()) {
+            z.add(m.zeros(w.getShape(), w.getDataType()));
         }
         return z;
+    }
+
+    /** Copies of v in m, so that the products derived from them live (and die) there. */
+    private static NDList copies(NDList v, NDManager m) {
+        NDList out = new NDList();
+        for (NDArray a : v) {
+            NDArray c = a.duplicate();
+            c.attach(m);
+            out.add(c);
+        }
+        return out;
     }
 
     /** The loss and its gradient at δ; the gradient lives in {@code out}. */
     double lossAndGradient(NDList delta, NDList grad, NDManager out) {
         try (NDManager sub = manager.newSubManager()) {
-            trace.borrow(sub);
-            NDList leaves = new NDList();
-            for (NDArray d : delta) {
-                NDArray l = d.duplicate();
-                l.attach(sub);
-                l.setRequiresGradient(true);
-                leaves.add(l);
-            }
-            double value;
-            try (GradientCollector gc = sub.getEngine().newGradientCollector()) {
-                NDArray r = model.jvp(trace, leaves).sub(target);
-                NDArray loss = r.square().sum().div(2.0 * n);
-                for (NDArray l : leaves) {
-                    loss = loss.add(l.square().sum().mul(lambda / 2));
-                }
-                gc.backward(loss);
-                value = loss.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-            }
+            NDList d = copies(delta, sub);
+            NDArray r = batch.jvp(d).sub(target);
+            double value = r.square().sum().toType(DataType.FLOAT64, false).getDouble() / (2.0 * n)
+                    + lambda / 2 * dot(d, d);
             if (grad != null) {
                 grad.clear();
-                for (NDArray l : leaves) {
-                    NDArray g = l.getGradient().duplicate();
+                NDList jr = batch.vjp(r);
+                for (int i = 0; i < jr.size(); i++) {
+                    NDArray g = jr.get(i).div(n).add(d.get(i).mul(lambda));
                     g.attach(out);
                     grad.add(g);
                 }
@@ -82,16 +94,15 @@ final class Quadratic implements AutoCloseable {
         }
     }
 
-    /** H·v = Jᵀ J v / N + λ v, for the power iteration that finds gradient descent's largest stable step. */
+    /** H·v = Jᵀ J v / N + λ v, for the power iteration and K-FAC's exact step. */
     NDList hessianTimes(NDList v, NDManager out) {
         try (NDManager sub = manager.newSubManager()) {
-            trace.borrow(sub);
-            NDArray jv = model.jvp(trace, v);
-            jv.attach(sub);
-            NDList h = model.vjp(trace, jv, out);
+            NDList c = copies(v, sub);
+            NDList h = batch.vjp(batch.jvp(c));
             for (int i = 0; i < h.size(); i++) {
-                h.set(i, h.get(i).div(n).add(v.get(i).mul(lambda)));
-                h.get(i).attach(out);
+                NDArray hv = h.get(i).div(n).add(c.get(i).mul(lambda));
+                hv.attach(out);
+                h.set(i, hv);
             }
             return h;
         }
@@ -102,8 +113,8 @@ final class Quadratic implements AutoCloseable {
         try (NDManager sub = manager.newSubManager()) {
             sub.getEngine().setRandomSeed(17);
             NDList v = new NDList();
-            for (Net.Param p : model.net.linearized) {
-                v.add(sub.randomNormal(p.w0().getShape(), p.w0().getDataType()));
+            for (NDArray w : model.weights0()) {
+                v.add(sub.randomNormal(w.getShape(), w.getDataType()));
             }
             double est = 0;
             for (int it = 0; it < 30; it++) {
@@ -135,13 +146,13 @@ final class Quadratic implements AutoCloseable {
      *
      * @param delta    δ0, updated in place to the result
      * @param solver   K-FAC or gradient descent
-     * @param kfac     the factors (K-FAC only)
+     * @param kfac     the preconditioner (K-FAC only)
      * @param rate     the step size; for K-FAC 0 means the exact line search
      * @param steps    how many steps
      * @param progress "step" reports, cancellation between steps
      * @return L before the first step and after every step
      */
-    double[] minimise(NDList delta, Solver solver, Kfac kfac, double rate, int steps, Progress progress) {
+    double[] minimise(NDList delta, Solver solver, Preconditioner kfac, double rate, int steps, Progress progress) {
         double[] loss = new double[steps + 1];
         NDManager owner = delta.head().getManager();
         NDList previous = null; // the last update, for K-FAC's momentum
@@ -156,7 +167,7 @@ final class Quadratic implements AutoCloseable {
                         update.add(g.mul(-rate));
                     }
                 } else {
-                    NDList d = kfac.precondition(grad);
+                    NDList d = kfac.solve(grad);
                     for (int i = 0; i < d.size(); i++) {
                         d.set(i, d.get(i).neg());
                     }
@@ -217,6 +228,9 @@ final class Quadratic implements AutoCloseable {
 
     @Override
     public void close() {
+        if (batch != null) {
+            batch.close();
+        }
         manager.close();
     }
 }

@@ -11,15 +11,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.BiFunction;
+import org.modelkit.compute.api.linearizer.LinearizedBatch;
 import org.modelkit.compute.api.linearizer.LinearizedModel;
+import org.modelkit.compute.api.linearizer.Preconditioner;
 import org.modelkit.compute.api.linearizer.Projection;
 
 /**
  * {@link LinearizedModel} by tangent propagation over a compiled {@link Net}. J·v is one primal and one
- * tangent pass; Jᵀ·u is DJL's autograd through a tangent pass in which the parameter tangents are the
- * leaves (the pass is linear in them, so the gradient of {@code <J δ, u>} is exactly Jᵀu). Every call
- * keeps its intermediate arrays in a sub-manager of the input's manager and attaches only its result to
- * the input's manager.
+ * tangent pass (the tangent pass alone on a {@link #at bound batch}); Jᵀ·u is the ordinary backward
+ * pass of f at w0 (one primal pass with gradient-requiring copies of w0 and DJL's backward of
+ * {@code <f, u>}), as functorch's vjp does. Every call keeps its intermediate arrays in a sub-manager and
+ * attaches only its result where the API says.
  */
 final class TangentModel implements LinearizedModel {
     final Net net;
@@ -132,26 +134,28 @@ final class TangentModel implements LinearizedModel {
         });
     }
 
-    /** Jᵀu over a recorded trace; the results live in {@code target}. */
-    NDList vjp(Pass.Trace trace, NDArray u, NDManager target) {
-        NDManager m = u.getManager();
-        try (NDManager sub = m.newSubManager()) {
+    /**
+     * Jᵀu as the ordinary backward pass of f at w0: a primal pass of x with gradient-requiring copies of
+     * the linearized parameters, then one backward pass of {@code <f, u>}. The results live in
+     * {@code target}; everything else in a sub-manager that is closed before returning.
+     */
+    NDList vjp(NDArray x, NDArray u, NDManager target) {
+        try (NDManager sub = target.newSubManager()) {
+            Pass.lend(sub, java.util.List.of(x, u));
             NDList leaves = new NDList();
             for (Net.Param p : net.linearized) {
-                NDArray z = sub.zeros(p.w0().getShape(), p.w0().getDataType());
-                z.setRequiresGradient(true);
-                leaves.add(z);
+                NDArray w = p.w0().duplicate();
+                w.attach(sub);
+                w.setRequiresGradient(true);
+                leaves.add(w);
             }
-            try (GradientCollector gc = m.getEngine().newGradientCollector()) {
-                NDArray jv = Pass.tangent(net.nodes, trace, null, leaves);
-                if (jv == null) {
-                    throw new IllegalStateException("no linearized parameter reaches the output");
-                }
-                gc.backward(jv.mul(u.stopGradient()).sum());
+            try (GradientCollector gc = sub.getEngine().newGradientCollector()) {
+                NDArray f = Pass.primal(net.nodes, x, new Pass.Trace(), leaves);
+                gc.backward(f.mul(u.stopGradient()).sum());
             }
             NDList out = new NDList();
-            for (NDArray z : leaves) {
-                NDArray g = z.getGradient().duplicate();
+            for (NDArray w : leaves) {
+                NDArray g = w.getGradient().duplicate();
                 g.attach(target);
                 out.add(g);
             }
@@ -159,18 +163,109 @@ final class TangentModel implements LinearizedModel {
         }
     }
 
+    private void checkCotangent(NDArray u, long rows) {
+        if (u == null || u.getShape().dimension() != 2 || u.getShape().get(0) != rows || u.getShape().get(1) != outputs) {
+            throw new IllegalArgumentException("u must have shape [" + rows + ", " + outputs + "], got "
+                    + (u == null ? "null" : u.getShape()));
+        }
+    }
+
     @Override
     public NDList vjp(NDArray x, NDArray u) {
         checkBatch(x);
-        if (u == null || u.getShape().dimension() != 2 || u.getShape().get(0) != x.getShape().get(0)
-                || u.getShape().get(1) != outputs) {
-            throw new IllegalArgumentException("u must have shape [" + x.getShape().get(0) + ", " + outputs + "], got "
-                    + (u == null ? "null" : u.getShape()));
+        checkCotangent(u, x.getShape().get(0));
+        return vjp(x, u, x.getManager());
+    }
+
+    @Override
+    public LinearizedBatch at(NDArray x) {
+        checkBatch(x);
+        return new Batch(x);
+    }
+
+    /** One batch's recorded primal pass, reused by every product (see {@link LinearizedBatch}). */
+    final class Batch implements LinearizedBatch {
+        private final NDArray x;
+        private final NDManager owner;
+        private final NDManager manager;
+        private final Pass.Trace trace;
+
+        Batch(NDArray x) {
+            this.x = x;
+            this.owner = x.getManager();
+            this.manager = owner.newSubManager();
+            x.tempAttach(manager);
+            try {
+                this.trace = trace(x);
+            } catch (RuntimeException e) {
+                manager.close();
+                throw e;
+            }
         }
-        NDManager m = x.getManager();
-        try (NDManager sub = m.newSubManager()) {
-            x.tempAttach(sub);
-            return vjp(trace(x), u, m);
+
+        @Override
+        public long size() {
+            return x.getShape().get(0);
+        }
+
+        @Override
+        public NDArray f0() {
+            return trace.output;
+        }
+
+        /** Runs f on the recorded trace with the arguments lent to a sub-manager; attaches the result to target. */
+        private NDArray onTrace(NDList args, NDManager target, java.util.function.Function<NDManager, NDArray> f) {
+            try (NDManager sub = manager.newSubManager()) {
+                trace.borrow(sub);
+                Pass.lend(sub, args);
+                NDArray y = f.apply(sub);
+                y.attach(target);
+                return y;
+            }
+        }
+
+        @Override
+        public NDArray jvp(NDList v) {
+            checkTangent(v, "v");
+            return onTrace(v, v.head().getManager(), sub -> TangentModel.this.jvp(trace, v));
+        }
+
+        @Override
+        public NDList vjp(NDArray u) {
+            checkCotangent(u, size());
+            return TangentModel.this.vjp(x, u, u.getManager());
+        }
+
+        @Override
+        public NDArray forward(NDList w) {
+            checkTangent(w, "w");
+            return onTrace(w, w.head().getManager(), sub -> {
+                NDList delta = new NDList();
+                for (int i = 0; i < w.size(); i++) {
+                    delta.add(w.get(i).sub(net.linearized.get(i).w0()));
+                }
+                return trace.output.add(TangentModel.this.jvp(trace, delta));
+            });
+        }
+
+        @Override
+        public NDArray jacobian(Projection projection) {
+            NDArray j = TangentModel.this.jacobian(x, projection);
+            j.attach(owner);
+            return j;
+        }
+
+        @Override
+        public Preconditioner kfac(double damping) {
+            if (!(damping > 0) || Double.isInfinite(damping)) {
+                throw new IllegalArgumentException("damping " + damping + " must be positive and finite");
+            }
+            return Kfac.compute(TangentModel.this, trace, x, damping);
+        }
+
+        @Override
+        public void close() {
+            manager.close();
         }
     }
 
@@ -185,11 +280,10 @@ final class TangentModel implements LinearizedModel {
             List<NDArray> rows = new ArrayList<>();
             for (long i = 0; i < n; i++) {
                 NDArray xi = x.get(new NDIndex(i + ":" + (i + 1)));
-                Pass.Trace t = trace(xi);
                 for (int c = 0; c < outputs; c++) {
-                    NDArray u = sub.zeros(new Shape(1, outputs), t.output.getDataType());
+                    NDArray u = sub.zeros(new Shape(1, outputs), x.getDataType());
                     u.set(new NDIndex(0, c), 1);
-                    NDList g = vjp(t, u, sub);
+                    NDList g = vjp(xi, u, sub);
                     List<NDArray> parts = new ArrayList<>();
                     for (int k = 0; k < g.size(); k++) {
                         NDArray flat = g.get(k).flatten();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -22,6 +21,7 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.modelkit.compute.pytorch.LocalBackends;
 import org.junit.jupiter.api.io.TempDir;
 import org.modelkit.api.data.LabelledSet;
 import org.modelkit.api.data.Tensor;
@@ -29,6 +29,7 @@ import org.modelkit.api.finetune.FineTuneRequest;
 import org.modelkit.api.finetune.FineTuneResult;
 import org.modelkit.api.finetune.Solver;
 import org.modelkit.api.progress.Progress;
+import org.modelkit.compute.api.linearizer.LinearizedModel;
 import org.modelkit.compute.api.linearizer.Projection;
 import org.modelkit.io.Csv;
 import org.modelkit.io.FormatException;
@@ -105,7 +106,7 @@ class FineTuningTest {
     }
 
     static FineTuning tuning() {
-        return new FineTuning(LqfSettings.DEFAULTS, Device.cpu(), "PyTorch", "test");
+        return new FineTuning(LqfSettings.DEFAULTS, new LqfLinearizer(), LocalBackends.pytorchCpu("test"));
     }
 
     @Test
@@ -134,7 +135,7 @@ class FineTuningTest {
             NDArray y = m.create(FineTuning.longs(shots.labels()));
             FineTuning ft = tuning();
             ft.initHead(net, 1);
-            try (TangentModel model = (TangentModel) new LqfLinearizer().linearize(net, n -> true, m);
+            try (LinearizedModel model = new LqfLinearizer().linearize(net, n -> true, m);
                     Quadratic q = new Quadratic(model, x, y, 1.0, 1e-4)) {
                 double top = q.largestEigenvalue();
                 NDList d = q.zeros(m);
@@ -182,7 +183,7 @@ class FineTuningTest {
             }
             NDList start = new NDList();
             m.getEngine().setRandomSeed(5);
-            try (TangentModel probe = (TangentModel) new LqfLinearizer().linearize(net, n -> true, m)) {
+            try (LinearizedModel probe = new LqfLinearizer().linearize(net, n -> true, m)) {
                 for (NDArray w : probe.weights0()) {
                     start.add(m.randomNormal(0f, 0.05f, w.getShape(), DataType.FLOAT32));
                 }
@@ -205,7 +206,7 @@ class FineTuningTest {
             float[] fitted = predictions(ft, net, head, shots, org.modelkit.api.data.Sampling.range(shots.size()), null, heldOut, m);
             // closed form, as kernel regression with the empirical NTK of the linearized head:
             // f(x_h) = f0(x_h) + Θ(x_h, X)(Θ(X, X) + NλI)⁻¹(αY - f0(X))
-            try (TangentModel model = (TangentModel) new LqfLinearizer().linearize(net, head::contains, m)) {
+            try (LinearizedModel model = new LqfLinearizer().linearize(net, head::contains, m)) {
                 NDArray x = Datasets.rows(m, shots.features(), org.modelkit.api.data.Sampling.range(shots.size()));
                 NDArray xh = Datasets.rows(m, heldOut, org.modelkit.api.data.Sampling.range(heldOut.dim(0)));
                 int n = shots.size();

@@ -20,6 +20,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.modelkit.compute.api.linearizer.LinearizedBatch;
 import org.modelkit.compute.api.linearizer.LinearizedModel;
 import org.modelkit.compute.api.linearizer.Projection;
 import org.modelkit.nn.CountingBatchNorm;
@@ -144,13 +146,62 @@ class LinearizerTest {
             double left = jv.mul(u).sum().getDouble();
             double right = dot(v, lin.vjp(x, u));
             double adj = Math.abs(left - right) / Math.abs(left);
-            System.out.printf("%-34s %6d params: |Jv - FD|/|FD| = %.2e, |<Jv,u> - <v,J'u>|/|<Jv,u>| = %.2e%n", what,
-                    lin.parameterCount(), rel, adj);
+            // Jᵀu against an oracle outside this bundle: DJL's own gradient of <f(x; w), u> through the block
+            NDList grad = blockGradient(b, lin, x, u);
+            double vjpRel = 0;
+            NDList ju = lin.vjp(x, u);
+            for (int i = 0; i < ju.size(); i++) {
+                vjpRel = Math.max(vjpRel, maxAbs(ju.get(i).sub(grad.get(i))) / Math.max(maxAbs(grad.get(i)), 1e-12));
+            }
+            System.out.printf("%-34s %6d params: |Jv - FD|/|FD| = %.2e, |<Jv,u> - <v,J'u>|/|<Jv,u>| = %.2e,"
+                    + " |J'u - grad|/|grad| = %.2e%n", what, lin.parameterCount(), rel, adj, vjpRel);
             assertTrue(maxAbs(fd) > 1e-3, what + ": the tangent is not trivially zero");
             assertTrue(rel <= 1e-4, what + ": J·v differs from central differences by " + rel);
             assertTrue(adj <= 1e-5, what + ": J·v and Jᵀ·u are not adjoint: " + adj);
+            assertTrue(vjpRel <= 1e-9, what + ": Jᵀ·u differs from the block's own gradient by " + vjpRel);
+            // the batch-bound operator answers exactly what the per-call methods answer
+            try (LinearizedBatch batch = lin.at(x)) {
+                assertEquals(0.0, maxAbs(batch.f0().sub(f0)), what + ": at(x).f0()");
+                assertEquals(0.0, maxAbs(batch.jvp(v).sub(jv)), what + ": at(x).jvp(v)");
+                NDList bu = batch.vjp(u);
+                for (int i = 0; i < bu.size(); i++) {
+                    assertEquals(0.0, maxAbs(bu.get(i).sub(ju.get(i))), what + ": at(x).vjp(u)[" + i + "]");
+                }
+                NDList w = new NDList();
+                for (int i = 0; i < v.size(); i++) {
+                    w.add(lin.weights0().get(i).add(v.get(i)));
+                }
+                assertTrue(maxAbs(batch.forward(w).sub(lin.forward(x, w))) < 1e-12, what + ": at(x).forward(w)");
+                assertTrue(maxAbs(batch.forward(w).sub(f0.add(jv))) < 1e-12, what + ": f_lin(w0 + v) = f0 + J·v");
+            }
             return rel;
         }
+    }
+
+    /** ∂<f(x; w), u>/∂w at w0 for the linearized parameters, by DJL's autograd through the block itself. */
+    NDList blockGradient(Block b, LinearizedModel lin, NDArray x, NDArray u) {
+        List<String> names = lin.parameterNames();
+        NDList out = new NDList();
+        for (int i = 0; i < names.size(); i++) {
+            out.add(null);
+        }
+        for (Pair<String, Parameter> p : b.getParameters()) {
+            if (names.contains(p.getKey())) {
+                p.getValue().getArray().setRequiresGradient(true);
+            }
+        }
+        try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
+            NDArray y = b.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow();
+            gc.backward(y.mul(u).sum());
+        }
+        for (Pair<String, Parameter> p : b.getParameters()) {
+            int i = names.indexOf(p.getKey());
+            if (i >= 0) {
+                out.set(i, p.getValue().getArray().getGradient().duplicate());
+                p.getValue().getArray().setRequiresGradient(false);
+            }
+        }
+        return out;
     }
 
     static final Predicate<String> ALL = n -> true;

@@ -1,8 +1,6 @@
 package org.modelkit.normalizer.eman.internal;
 
-import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -17,6 +15,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.modelkit.compute.api.TensorBackend;
 import org.modelkit.compute.api.normalizer.Normalizer;
 
 /**
@@ -37,15 +36,14 @@ final class StudentTeacher implements AutoCloseable {
      * @param inputShape a batch shape to initialise with, for example [1, 1, 28, 28]
      * @param normalizer how the teacher follows
      * @param optimizer  the student's optimiser
-     * @param device     where everything lives
-     * @param engine     the DJL engine name, "PyTorch"
+     * @param backend    where everything lives: the model, its manager and device come from it
      * @param seed       seeds the initialisation
      */
-    StudentTeacher(Supplier<Block> network, Shape inputShape, Normalizer normalizer, Optimizer optimizer, Device device,
-            String engine, long seed) {
+    StudentTeacher(Supplier<Block> network, Shape inputShape, Normalizer normalizer, Optimizer optimizer,
+            TensorBackend backend, long seed) {
         this.normalizer = normalizer;
-        Engine.getEngine(engine).setRandomSeed((int) seed);
-        this.model = Model.newInstance("student", device, engine);
+        this.model = backend.newModel("student");
+        model.getNDManager().getEngine().setRandomSeed((int) seed);
         this.student = network.get();
         model.setBlock(student);
         // the loss is computed by the caller; the trainer only holds the optimiser and parameter store

@@ -25,6 +25,7 @@ import org.modelkit.io.LabelledFiles;
 import org.modelkit.io.LinePlot;
 import org.modelkit.io.ResultFolders;
 import org.modelkit.shell.format.ConsoleProgress;
+import org.modelkit.shell.format.Methods;
 import org.modelkit.shell.format.Args;
 import org.modelkit.shell.format.Summary;
 import org.modelkit.shell.format.Usage;
@@ -32,6 +33,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
+import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -40,7 +42,8 @@ import org.osgi.service.component.annotations.Component;
  * per epoch. TRAIN and TEST are IDX image files (the labels file beside each, "images-idx3" read as
  * "labels-idx1") or CSV files with the label in the last column and square images in the others.
  */
-@Component(service = TeachCommand.class, property = {"osgi.command.scope=modelkit", "osgi.command.function=teach"})
+@Component(service = TeachCommand.class)
+@GogoCommand(scope = "modelkit", function = "teach")
 public class TeachCommand {
     private final BundleContext context;
 
@@ -66,6 +69,8 @@ public class TeachCommand {
             @Parameter(names = {"-s", "--seed"}, absentValue = "1") String seedArg,
             @Descriptor("directory for student.params, teacher.params, history.csv and accuracy.png")
             @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
+            @Descriptor("the StudentTeacherTrainer to run, by name (modelkit:methods lists them)")
+            @Parameter(names = {"-m", "--method"}, absentValue = "eman") String method,
             @Descriptor("training images: IDX (labels file beside it) or CSV (label last)") String train,
             @Descriptor("test images, same format") String test) throws IOException {
         Paradigm p = Paradigm.parse(paradigm);
@@ -93,11 +98,9 @@ public class TeachCommand {
         int[][] split = org.modelkit.api.data.Sampling.stratified(trainSet, fraction, seed);
         LabelledSet labelled = trainSet.select(split[0]);
         Tensor unlabelled = split[1].length > 0 ? trainSet.select(split[1]).features() : labelled.features();
-        ServiceReference<StudentTeacherTrainer> ref = find();
-        StudentTeacherTrainer job = context.getService(ref);
-        if (job == null) {
-            throw new IllegalStateException("the student-teacher service went away");
-        }
+        Methods.Held<StudentTeacherTrainer> held = Methods.hold(context, StudentTeacherTrainer.class,
+                "student-teacher trainer", method);
+        StudentTeacherTrainer job = held.get();
         String acc = p == Paradigm.FIXMATCH ? "accuracy" : "kNN accuracy";
         Map<String, String> f = new LinkedHashMap<>();
         List<String> headlines = new ArrayList<>();
@@ -147,7 +150,7 @@ public class TeachCommand {
                 published = true;
             }
         } finally {
-            context.ungetService(ref);
+            held.close();
             if (staged != null && !published) {
                 ResultFolders.discard(staged);
             }
@@ -168,19 +171,6 @@ public class TeachCommand {
                 }
             }
             return out;
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private ServiceReference<StudentTeacherTrainer> find() {
-        try {
-            var refs = context.getServiceReferences(StudentTeacherTrainer.class, "(" + Method.NAME_PROPERTY + "=eman)");
-            if (refs.isEmpty()) {
-                throw new IllegalStateException("the student-teacher service 'eman' is not active: it needs a compute backend"
-                        + " with autograd (see modelkit:backends)");
-            }
-            return refs.iterator().next();
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }

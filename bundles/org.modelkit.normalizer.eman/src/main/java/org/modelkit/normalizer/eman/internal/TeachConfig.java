@@ -7,8 +7,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @ObjectClassDefinition(name = "Modelkit student-teacher training (EMAN)",
         description = "FixMatch and MoCo v2 with an EMA teacher; the teacher's normalizer is chosen per job (eman or bn)")
 @interface TeachConfig {
-    @AttributeDefinition(description = "LDAP filter choosing the compute backend; it needs autograd")
-    String backend_target() default "(&(modelkit.backend.available=true)(capabilities=autograd))";
+    @AttributeDefinition(description = "LDAP filter choosing among the TensorBackends (DJL/PyTorch, autograd);"
+            + " modelkit:backend use sets it")
+    String backend_target() default "(modelkit.backend.available=true)";
 
     @AttributeDefinition(description = "FixMatch: a pseudo-label counts if the teacher's confidence is at least this")
     double threshold() default 0.7;

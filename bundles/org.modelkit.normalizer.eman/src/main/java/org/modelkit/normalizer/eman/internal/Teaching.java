@@ -1,6 +1,6 @@
 package org.modelkit.normalizer.eman.internal;
 
-import ai.djl.Device;
+import org.modelkit.compute.api.TensorBackend;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDArrays;
@@ -48,22 +48,18 @@ final class Teaching {
     private final TeachRequest request;
     private final Normalizer normalizer;
     private final Settings settings;
-    private final Device device;
-    private final String engine;
-    private final String backendId;
+    private final TensorBackend backend;
     private final int h;
     private final int w;
     private final int per;
     private final int classes;
     private final Augment augment;
 
-    Teaching(TeachRequest request, Normalizer normalizer, Settings settings, Device device, String engine, String backendId) {
+    Teaching(TeachRequest request, Normalizer normalizer, Settings settings, TensorBackend backend) {
         this.request = request;
         this.normalizer = normalizer;
         this.settings = settings;
-        this.device = device;
-        this.engine = engine;
-        this.backendId = backendId;
+        this.backend = backend;
         int[] shape = request.labelled().features().shape();
         if (shape.length == 3) {
             h = shape[1];
@@ -126,7 +122,7 @@ final class Teaching {
         int[] uorder = Sampling.range(nu);
         long step = 0;
         try (StudentTeacher st = new StudentTeacher(() -> Networks.smallCnn(classes, Networks.Nonlinearity.RELU, true),
-                inputShape(), normalizer, sgd(total), device, engine, request.seed())) {
+                inputShape(), normalizer, sgd(total), backend, request.seed())) {
             FloatBuffer lsrc = labelled.features().asBuffer();
             FloatBuffer usrc = unlabelled.asBuffer();
             float[] sample = new float[per];
@@ -179,7 +175,7 @@ final class Teaching {
                 teacherAcc[epoch] = accuracy(st, x -> st.teacher(x));
                 progress.report("epoch", epoch + 1, epochs);
             }
-            TeachResult result = new TeachResult(Paradigm.FIXMATCH, normalizer.name(), backendId, loss, studentAcc,
+            TeachResult result = new TeachResult(Paradigm.FIXMATCH, normalizer.name(), backend.id(), loss, studentAcc,
                     teacherAcc, maskRate, step, request.output());
             save(st, result);
             return result;
@@ -231,7 +227,7 @@ final class Teaching {
         int[] order = Sampling.range(nu);
         long step = 0;
         float temperature = (float) settings.temperature();
-        try (StudentTeacher st = new StudentTeacher(this::encoder, inputShape(), normalizer, sgd(total), device, engine,
+        try (StudentTeacher st = new StudentTeacher(this::encoder, inputShape(), normalizer, sgd(total), backend,
                 request.seed())) {
             NDArray queue = st.manager().randomNormal(new Shape(settings.queueSize(), settings.embeddingDim()))
                     .normalize(2, 1);
@@ -275,7 +271,7 @@ final class Teaching {
                 teacherAcc[epoch] = knnAccuracy(st, x -> st.teacher(teacherTrunk, x));
                 progress.report("epoch", epoch + 1, epochs);
             }
-            TeachResult result = new TeachResult(Paradigm.MOCO, normalizer.name(), backendId, loss, studentAcc,
+            TeachResult result = new TeachResult(Paradigm.MOCO, normalizer.name(), backend.id(), loss, studentAcc,
                     teacherAcc, maskRate, step, request.output());
             save(st, result);
             return result;
@@ -287,7 +283,7 @@ final class Teaching {
      *         the baseline a MoCo run's features are measured against
      */
     double untrainedKnnAccuracy() {
-        try (StudentTeacher st = new StudentTeacher(this::encoder, inputShape(), normalizer, sgd(1), device, engine,
+        try (StudentTeacher st = new StudentTeacher(this::encoder, inputShape(), normalizer, sgd(1), backend,
                 request.seed())) {
             Block teacherTrunk = trunk(st.teacher());
             return knnAccuracy(st, x -> st.teacher(teacherTrunk, x));

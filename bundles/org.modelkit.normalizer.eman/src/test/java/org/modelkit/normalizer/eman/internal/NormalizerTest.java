@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -23,6 +22,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.modelkit.compute.pytorch.LocalBackends;
 import org.modelkit.api.data.LabelledSet;
 import org.modelkit.io.Idx;
 import org.modelkit.nn.CountingBatchNorm;
@@ -88,7 +88,7 @@ class NormalizerTest {
         test = fashion("t10k", 1000);
         Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.05f)).optMomentum(0.9f).build();
         eman = new StudentTeacher(() -> net(), INPUT,
-                new EmanNormalizer(), sgd, Device.cpu(), "PyTorch", 7);
+                new EmanNormalizer(), sgd, LocalBackends.pytorchCpu("test"), 7);
         bnTeacher = net();
         bnTeacher.initialize(eman.manager(), ai.djl.ndarray.types.DataType.FLOAT32, INPUT);
         bn.initialize(eman.student(), bnTeacher);
@@ -149,7 +149,7 @@ class NormalizerTest {
         Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.05f)).optMomentum(0.9f).build();
         Shape in = new Shape(1, 64);
         try (StudentTeacher st = new StudentTeacher(() -> Networks.mlp(new int[] {128, 128}, 10,
-                Networks.Nonlinearity.RELU, true), in, new EmanNormalizer(), sgd, Device.cpu(), "PyTorch", 11)) {
+                Networks.Nonlinearity.RELU, true), in, new EmanNormalizer(), sgd, LocalBackends.pytorchCpu("test"), 11)) {
             List<String> names = new ArrayList<>();
             for (var p : st.student().getParameters()) {
                 if (p.getKey().endsWith("runningMean")) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +12,7 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.modelkit.compute.pytorch.LocalBackends;
 import org.junit.jupiter.api.io.TempDir;
 import org.modelkit.api.data.LabelledSet;
 import org.modelkit.api.data.Tensor;
@@ -48,7 +48,7 @@ class TeachingTest {
     static TeachResult run(Paradigm p, String normalizer, int epochs, Path out, Progress progress) throws IOException {
         EmaNormalizer n = normalizer.equals("eman") ? new EmanNormalizer() : new BnNormalizer();
         TeachRequest r = new TeachRequest(p, normalizer, labelled, unlabelled, test, epochs, 11, out);
-        return new Teaching(r, n, Settings.DEFAULTS, Device.cpu(), "PyTorch", "test").run(progress);
+        return new Teaching(r, n, Settings.DEFAULTS, LocalBackends.pytorchCpu("test")).run(progress);
     }
 
     @Test
@@ -83,7 +83,7 @@ class TeachingTest {
         // a guessed constant: 4 epochs of MoCo raise the teacher's kNN accuracy from 0.587 to 0.640. (The
         // InfoNCE loss rises meanwhile, 6.10 to 7.01, as real keys replace the queue's random negatives.)
         TeachRequest req = new TeachRequest(Paradigm.MOCO, "eman", labelled, unlabelled, test, 4, 11, null);
-        double untrained = new Teaching(req, new EmanNormalizer(), Settings.DEFAULTS, Device.cpu(), "PyTorch", "test")
+        double untrained = new Teaching(req, new EmanNormalizer(), Settings.DEFAULTS, LocalBackends.pytorchCpu("test"))
                 .untrainedKnnAccuracy();
         System.out.printf("MoCo-eman kNN: untrained encoder %.3f, after 4 epochs teacher %.3f, student %.3f%n", untrained,
                 r.finalTeacherAccuracy(), r.finalStudentAccuracy());

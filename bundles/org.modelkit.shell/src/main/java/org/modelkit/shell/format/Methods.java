@@ -1,0 +1,133 @@
+package org.modelkit.shell.format;
+
+import java.util.Collection;
+import java.util.stream.Collectors;
+import org.modelkit.api.method.Method;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * How a command calls the method it is asked for: by the name of its {@code -m NAME} option among the
+ * installed services of one interface ({@value Method#NAME_PROPERTY} = NAME), so a third-party bundle's
+ * implementation can be chosen, held only for the call. One place for the lookup, the messages and the
+ * release, instead of a getService/ungetService block in every command.
+ */
+public final class Methods {
+    private Methods() {
+    }
+
+    /** What a command does with the method; it may throw what the command throws. */
+    @FunctionalInterface
+    public interface Call<S, R, E extends Exception> {
+        /**
+         * @param method the method service
+         * @return the command's result
+         * @throws E what the call throws
+         */
+        R apply(S method) throws E;
+    }
+
+    /**
+     * Finds the method, calls it and releases it.
+     *
+     * @param <S>     the method's service interface
+     * @param <R>     the result
+     * @param <E>     what the call may throw
+     * @param context the command's bundle context
+     * @param type    the service interface, for example {@code FineTuner.class}
+     * @param kind    what it is called in messages, for example "fine-tuner"
+     * @param name    the method's name (from {@code -m})
+     * @param call    what to do with it
+     * @return the call's result
+     * @throws IllegalArgumentException naming the installed ones, if no method of that interface has the name
+     * @throws E                        what the call throws
+     */
+    public static <S, R, E extends Exception> R call(BundleContext context, Class<S> type, String kind, String name,
+            Call<S, R, E> call) throws E {
+        try (Held<S> method = hold(context, type, kind, name)) {
+            return call.apply(method.get());
+        }
+    }
+
+    /**
+     * A method service held for a longer command body; {@link #close()} releases it.
+     *
+     * @param <S> the method's service interface
+     */
+    public static final class Held<S> implements AutoCloseable {
+        private final BundleContext context;
+        private final ServiceReference<S> ref;
+        private final S service;
+
+        private Held(BundleContext context, ServiceReference<S> ref, S service) {
+            this.context = context;
+            this.ref = ref;
+            this.service = service;
+        }
+
+        /** @return the method service */
+        public S get() {
+            return service;
+        }
+
+        /** @return its name */
+        public String name() {
+            return String.valueOf(ref.getProperty(Method.NAME_PROPERTY));
+        }
+
+        /** Releases the service. */
+        @Override
+        public void close() {
+            context.ungetService(ref);
+        }
+    }
+
+    /**
+     * Finds the method and holds it until the returned handle is closed (try-with-resources).
+     *
+     * @param <S>     the method's service interface
+     * @param context the command's bundle context
+     * @param type    the service interface
+     * @param kind    what it is called in messages
+     * @param name    the method's name (from {@code -m})
+     * @return the held method
+     * @throws IllegalArgumentException naming the installed ones, if no method of that interface has the name
+     */
+    public static <S> Held<S> hold(BundleContext context, Class<S> type, String kind, String name) {
+        ServiceReference<S> ref = find(context, type, kind, name);
+        S method = context.getService(ref);
+        if (method == null) {
+            throw new IllegalStateException(kind + " '" + name + "' went away");
+        }
+        return new Held<>(context, ref, method);
+    }
+
+    /**
+     * @param context the command's bundle context
+     * @param type    the service interface
+     * @param kind    what it is called in messages
+     * @param name    the method's name
+     * @param <S>     the interface
+     * @return the reference of the method with that name (the highest ranked if several)
+     * @throws IllegalArgumentException naming the installed ones, if none has the name
+     */
+    public static <S> ServiceReference<S> find(BundleContext context, Class<S> type, String kind, String name) {
+        if (name == null || !name.matches("[a-z][a-z0-9-]{0,63}")) {
+            throw new IllegalArgumentException("-m '" + name + "' is not a method name (lower-case letters, digits, dashes)");
+        }
+        try {
+            Collection<ServiceReference<S>> refs = context.getServiceReferences(type, "(" + Method.NAME_PROPERTY + "=" + name + ")");
+            if (!refs.isEmpty()) {
+                return refs.stream().max(ServiceReference::compareTo).orElseThrow();
+            }
+            String installed = context.getServiceReferences(type, null).stream()
+                    .map(r -> String.valueOf(r.getProperty(Method.NAME_PROPERTY))).sorted().collect(Collectors.joining(", "));
+            throw new IllegalArgumentException("no " + kind + " named '" + name + "' is installed; installed: "
+                    + (installed.isEmpty() ? "none (a method that needs a compute backend is offered only while one is"
+                    + " bound: see modelkit:methods and modelkit:backends)" : installed));
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException("-m '" + name + "' is not a method name", e);
+        }
+    }
+}
