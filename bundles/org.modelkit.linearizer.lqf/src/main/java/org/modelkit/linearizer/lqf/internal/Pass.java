@@ -45,6 +45,8 @@ final class Pass {
         final Map<Net.Node, NDArray> probes;
         /** Every array the pass recorded, to be temporarily attached to a step's manager (see {@link #borrow}). */
         final List<NDArray> arrays;
+        /** Whether the pass records what tangent passes need (masks, inputs); false for a plain forward. */
+        final boolean records;
         NDArray output;
 
         Trace() {
@@ -52,23 +54,33 @@ final class Pass {
         }
 
         Trace(Map<Net.Node, NDArray> probes) {
-            this(new IdentityHashMap<>(), new IdentityHashMap<>(), probes, new ArrayList<>());
+            this(new IdentityHashMap<>(), new IdentityHashMap<>(), probes, new ArrayList<>(), true);
         }
 
         private Trace(Map<Net.Node, NDArray> inputs, Map<Net.Node, Shape> outputs, Map<Net.Node, NDArray> probes,
-                List<NDArray> arrays) {
+                List<NDArray> arrays, boolean records) {
             this.layerInputs = inputs;
             this.layerOutputs = outputs;
             this.probes = probes;
             this.arrays = arrays;
+            this.records = records;
+        }
+
+        /** A pass that records nothing: f alone, for the backward pass of Jᵀu (no masks computed). */
+        static Trace plain() {
+            return new Trace(new IdentityHashMap<>(), new IdentityHashMap<>(), new IdentityHashMap<>(), new ArrayList<>(),
+                    false);
         }
 
         Trace nested() {
-            return new Trace(layerInputs, layerOutputs, probes, arrays);
+            return new Trace(layerInputs, layerOutputs, probes, arrays, records);
         }
 
         /** Records an entry for the next node. */
         void add(Object entry) {
+            if (!records) {
+                return;
+            }
             entries.add(entry);
             if (entry instanceof NDArray a) {
                 arrays.add(a);
@@ -87,6 +99,9 @@ final class Pass {
         }
 
         NDArray layer(Net.Node node, NDArray x, NDArray y) {
+            if (!records) {
+                return y;
+            }
             layerInputs.put(node, x);
             layerOutputs.put(node, y.getShape());
             NDArray probe = probes.get(node);
@@ -134,7 +149,9 @@ final class Pass {
             y = primal(n, y, trace, w);
         }
         trace.output = y;
-        trace.arrays.add(y);
+        if (trace.records) {
+            trace.arrays.add(y);
+        }
         return y;
     }
 
@@ -152,18 +169,20 @@ final class Pass {
             return trace.layer(node, x, Conv2d.conv2d(x, value(c.w(), w), value(c.b(), w), c.stride(),
                     c.padding(), c.dilation(), 1).singletonOrThrow());
         } else if (node instanceof Net.Norm n) {
-            Shape cs = channelShape(x, n.mean().getShape().get(0));
-            NDArray xhat = x.sub(n.mean().reshape(cs)).mul(n.invStd().reshape(cs));
-            trace.add(xhat);
+            if (trace.records) {
+                Shape cs = channelShape(x, n.mean().getShape().get(0));
+                trace.add(x.sub(n.mean().reshape(cs)).mul(n.invStd().reshape(cs)));
+            }
             // the primal with DJL's own kernel, so f0 equals the block's inference output exactly
             NDArray gamma = n.gamma() == null ? n.var().onesLike() : value(n.gamma(), w);
             NDArray beta = n.beta() == null ? n.var().zerosLike() : value(n.beta(), w);
             return BatchNorm.batchNorm(x, n.mean(), n.var(), gamma, beta, 1, 0.9f, Net.BN_EPSILON, false).singletonOrThrow();
         } else if (node instanceof Net.Act a) {
             // the derivative at w0: 1 where x > 0, the slope elsewhere (exactly, for float64 too)
-            NDArray positive = x.gt(0).toType(x.getDataType(), false);
-            NDArray mask = a.slope() == 0 ? positive : positive.neg().add(1).mul(a.slope()).add(positive);
-            trace.add(mask);
+            if (trace.records) {
+                NDArray positive = x.gt(0).toType(x.getDataType(), false);
+                trace.add(a.slope() == 0 ? positive : positive.neg().add(1).mul(a.slope()).add(positive));
+            }
             // the primal with DJL's own functions, so f0 equals the block's output exactly
             return a.slope() == 0 ? Activation.relu(x) : Activation.leakyRelu(x, a.slope());
         } else if (node instanceof Net.Flatten f) {
@@ -174,7 +193,7 @@ final class Pass {
             return Pool.globalAvgPool2d(x);
         } else if (node instanceof Net.Pool p) {
             NDArray y = Pool2d.pool(x, p.max(), p.kernel());
-            if (!p.max()) {
+            if (!p.max() || !trace.records) {
                 trace.add(null);
                 return y;
             }

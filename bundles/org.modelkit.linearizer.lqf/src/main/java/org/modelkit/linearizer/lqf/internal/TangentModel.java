@@ -150,12 +150,12 @@ final class TangentModel implements LinearizedModel {
                 leaves.add(w);
             }
             try (GradientCollector gc = sub.getEngine().newGradientCollector()) {
-                NDArray f = Pass.primal(net.nodes, x, new Pass.Trace(), leaves);
+                NDArray f = Pass.primal(net.nodes, x, Pass.Trace.plain(), leaves);
                 gc.backward(f.mul(u.stopGradient()).sum());
             }
             NDList out = new NDList();
             for (NDArray w : leaves) {
-                NDArray g = w.getGradient().duplicate();
+                NDArray g = w.getGradient(); // a handle on the gradient tensor, which outlives the leaf
                 g.attach(target);
                 out.add(g);
             }
