@@ -81,9 +81,14 @@ public class PyTorchBackendProvider {
                 backend, ComputeBackend.serviceProperties(backend));
     }
 
+    /** The engine of the backends made outside OSGi, initialised once. */
+    private static final class LocalEngine {
+        static final PyTorchEngine ENGINE = new PyTorchEngine();
+    }
+
     /** A backend outside OSGi (see {@link org.modelkit.compute.pytorch.LocalBackends}). */
     public static TensorBackend local(String id, Device device, BackendStatus status, EnumSet<Capability> caps) {
-        return new PyTorchBackend(id, new PyTorchEngine(), device, status, caps);
+        return new PyTorchBackend(id, LocalEngine.ENGINE, device, status, caps);
     }
 
     @Deactivate

@@ -53,18 +53,10 @@ import org.modelkit.nn.Training;
  * <li>the quadratic {@link Quadratic} objective is minimised by K-FAC or gradient descent;</li>
  * <li>predictions are {@code argmax f0(x) + J(x)(w - w0)}.</li>
  * </ol>
- * The result directory holds the w0 network ({@code model.json}, {@code parameters.params}), the step
- * {@code delta.params} (DJL's NDList encoding) and {@code lqf.json}; each file is written atomically,
- * after the last step.
+ * This class runs the job: it dispatches to the solver and evaluates; the head surgery and the linear
+ * probe are {@link Heads}, the objective {@link Quadratic}, the result folder {@link LqfFiles}.
  */
 final class FineTuning {
-    static final String DELTA = "delta.params";
-    static final String LQF = "lqf.json";
-
-    /** What lqf.json holds. */
-    record LqfFile(List<String> linearized, double alpha, double weightDecay, String solver, int steps, double[] loss) {
-    }
-
     private final LqfSettings settings;
     private final Linearizer linearizer;
     private final TensorBackend backend;
@@ -93,50 +85,35 @@ final class FineTuning {
             m.getEngine().setRandomSeed((int) r.seed());
             Block net = spec.build();
             net.initialize(m, DataType.FLOAT32, spec.batchShape(1));
-            List<List<String>> layers = layers(net);
+            List<List<String>> layers = Heads.layers(net);
             List<String> head = layers.get(layers.size() - 1);
-            copyExcept(pre.block(), net, Set.copyOf(head));
+            Heads.copyExcept(pre.block(), net, Set.copyOf(head));
             NDArray x = Datasets.rows(m, r.train().features(), org.modelkit.api.data.Sampling.range(r.train().size()));
             NDArray labels = m.create(longs(r.train().labels()));
             if (settings.headScale() == 0) {
-                fitHead(net, x, labels, classes); // start from the linear probe
+                Heads.fitHead(net, x, labels, classes, settings.alpha(), settings.weightDecay()); // start from the linear probe
             } else {
-                initHead(net, r.seed());
+                Heads.initHead(net, r.seed(), settings.headScale());
             }
-            List<String> selected = select(layers, r.linearizedLayers());
+            List<String> selected = Heads.select(layers, r.linearizedLayers());
             LinearizedModelFit fit = fit(net, selected, x, labels, r.solver(), r.steps(), progress);
             try (fit) {
                 double train = accuracy(fit.model, fit.delta, r.train(), m);
                 double test = r.test() == null ? Double.NaN : accuracy(fit.model, fit.delta, r.test(), m);
                 if (r.output() != null) {
-                    save(r.output(), spec, net, fit, r);
+                    LqfFiles.save(r.output(), spec, net, fit.delta, new LqfFiles.LqfFile(fit.model.parameterNames(),
+                            settings.alpha(), settings.weightDecay(), r.solver().label(), r.steps(), fit.loss));
                 }
                 // the baseline: the same network with only a new head, fit by ridge regression (the linearized
                 // model holds copies of w0, so refitting the block's head does not touch it)
                 double probe = Double.NaN;
                 if (r.test() != null) {
-                    fitHead(net, x, labels, classes);
+                    Heads.fitHead(net, x, labels, classes, settings.alpha(), settings.weightDecay());
                     probe = blockAccuracy(net, r.test(), m);
                 }
                 return new FineTuneResult(r.solver(), fit.loss, train, test, probe, fit.model.parameterCount(), backend.id(),
                         r.output());
             }
-        }
-    }
-
-    /** The new head: weights N(0, headScale²) from the seed, bias 0. */
-    void initHead(Block net, long seed) {
-        Block head = last((SequentialBlock) net);
-        java.util.Random rnd = new java.util.Random(seed);
-        for (Pair<String, Parameter> p : head.getDirectParameters()) {
-            NDArray a = p.getValue().getArray();
-            float[] v = new float[(int) a.size()];
-            if (p.getKey().equals("weight")) {
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) (rnd.nextGaussian() * settings.headScale());
-                }
-            }
-            a.set(v);
         }
     }
 
@@ -227,8 +204,6 @@ final class FineTuning {
         }
     }
 
-    // ------------------------------------------------------------------ head and layers
-
     private static void checkShape(ModelSpec spec, LabelledSet set, String what) {
         int[] shape = set.features().shape();
         if (!spec.accepts(Arrays.copyOfRange(shape, 1, shape.length))) {
@@ -238,161 +213,25 @@ final class FineTuning {
         }
     }
 
-    /** Learnable parameter names grouped by layer (the name up to its last '_'), in network order. */
-    static List<List<String>> layers(Block net) {
-        Map<String, List<String>> groups = new LinkedHashMap<>();
-        for (Pair<String, Parameter> p : net.getParameters()) {
-            if (p.getValue().requiresGradient()) {
-                String name = p.getKey();
-                groups.computeIfAbsent(name.substring(0, Math.max(0, name.lastIndexOf('_'))), k -> new ArrayList<>()).add(name);
-            }
-        }
-        return new ArrayList<>(groups.values());
-    }
-
-    /** The parameters of the last k layers (all for k = 0). */
-    static List<String> select(List<List<String>> layers, int k) {
-        if (k > layers.size()) {
-            throw new IllegalArgumentException("linearizedLayers = " + k + " but the network has " + layers.size()
-                    + " layers with parameters");
-        }
-        List<String> out = new ArrayList<>();
-        for (List<String> l : layers.subList(k == 0 ? 0 : layers.size() - k, layers.size())) {
-            out.addAll(l);
-        }
-        return out;
-    }
-
-    private static void copyExcept(Block from, Block to, Set<String> skip) {
-        Map<String, Parameter> src = new LinkedHashMap<>();
-        for (Pair<String, Parameter> p : from.getParameters()) {
-            src.put(p.getKey(), p.getValue());
-        }
-        for (Pair<String, Parameter> p : to.getParameters()) {
-            if (!skip.contains(p.getKey())) {
-                Parameter s = src.get(p.getKey());
-                if (s == null || !s.getArray().getShape().equals(p.getValue().getArray().getShape())) {
-                    throw new IllegalArgumentException("pre-trained parameter '" + p.getKey() + "' is missing or has another"
-                            + " shape");
-                }
-                p.getValue().getArray().intern(s.getArray().stopGradient().duplicate());
-                p.getValue().getArray().setRequiresGradient(true);
-            }
-        }
-    }
-
-    /**
-     * Fits the head (the last child, a Linear layer) by ridge regression on the features the rest of the
-     * network computes: {@code min 1/(2N)||Φ̃W - αY||² + λ/2||W||²}, in the dual form when there are fewer
-     * samples than features (EJML, double precision).
-     */
-    void fitHead(Block net, NDArray x, NDArray labels, int classes) {
-        if (!(net instanceof SequentialBlock seq) || !(last(seq) instanceof Linear)) {
-            throw new IllegalArgumentException("the network must be a SequentialBlock ending in a Linear head");
-        }
-        try (NDManager sub = x.getManager().newSubManager()) {
-            NDArray phi = x;
-            ai.djl.nn.BlockList children = seq.getChildren();
-            ParameterStore store = new ParameterStore(sub, false);
-            for (int i = 0; i < children.size() - 1; i++) {
-                phi = children.get(i).getValue().forward(store, new NDList(phi), false).singletonOrThrow().stopGradient();
-            }
-            phi = phi.reshape(phi.getShape().get(0), -1).toType(DataType.FLOAT64, false);
-            phi.attach(sub);
-            long n = phi.getShape().get(0);
-            long f = phi.getShape().get(1);
-            NDArray ones = sub.ones(new Shape(n, 1), DataType.FLOAT64);
-            NDArray phit = phi.concat(ones, 1); // [n, f + 1]
-            NDArray y = labels.oneHot(classes).toType(DataType.FLOAT64, false).mul(settings.alpha());
-            y.attach(sub);
-            double ridge = n * settings.weightDecay();
-            NDArray w; // [f + 1, classes]
-            if (n <= f + 1) {
-                DMatrixRMaj k = matrix(phit.matMul(phit.transpose()));
-                addDiagonal(k, ridge);
-                DMatrixRMaj a = new DMatrixRMaj(k.numRows, classes);
-                if (!CommonOps_DDRM.solveSPD(k, matrix(y), a)) {
-                    throw new IllegalStateException("the linear probe's kernel matrix is singular");
-                }
-                w = phit.transpose().matMul(sub.create(a.getData(), new Shape(n, classes)));
-            } else {
-                DMatrixRMaj g = matrix(phit.transpose().matMul(phit));
-                addDiagonal(g, ridge);
-                DMatrixRMaj out = new DMatrixRMaj(g.numRows, classes);
-                if (!CommonOps_DDRM.solveSPD(g, matrix(phit.transpose().matMul(y)), out)) {
-                    throw new IllegalStateException("the linear probe's Gram matrix is singular");
-                }
-                w = sub.create(out.getData(), new Shape(f + 1, classes));
-            }
-            Block headBlock = last(seq);
-            for (Pair<String, Parameter> p : headBlock.getDirectParameters()) {
-                NDArray target = p.getValue().getArray();
-                NDArray v = p.getKey().equals("weight") ? w.get(new NDIndex("0:" + f + ", :")).transpose()
-                        : w.get(new NDIndex(f + ", :"));
-                target.intern(v.toType(target.getDataType(), false).reshape(target.getShape()).stopGradient().duplicate());
-                target.setRequiresGradient(true);
-            }
-        }
-    }
-
-    private static Block last(SequentialBlock seq) {
-        ai.djl.nn.BlockList c = seq.getChildren();
-        return c.get(c.size() - 1).getValue();
-    }
-
-    private static DMatrixRMaj matrix(NDArray a) {
-        return new DMatrixRMaj((int) a.getShape().get(0), (int) a.getShape().get(1), true,
-                a.toType(DataType.FLOAT64, false).toDoubleArray());
-    }
-
-    private static void addDiagonal(DMatrixRMaj a, double v) {
-        for (int i = 0; i < a.numRows; i++) {
-            a.add(i, i, v);
-        }
-    }
-
-    // ------------------------------------------------------------------ files
-
-    /** The model folder is built beside {@code dir} and published as a whole (with a manifest of digests). */
-    private void save(Path dir, ModelSpec spec, Block net, LinearizedModelFit fit, FineTuneRequest r) throws IOException {
-        Path staged = ResultFolders.stage(dir);
-        try {
-            AtomicFiles.write(staged.resolve(DELTA), out -> fit.delta.encode(out));
-            Json.write(staged.resolve(LQF), new LqfFile(fit.model.parameterNames(), settings.alpha(), settings.weightDecay(),
-                    r.solver().label(), r.steps(), fit.loss));
-            ModelFiles.save(staged, spec, net);
-            ResultFolders.publish(staged, dir);
-        } catch (IOException | RuntimeException e) {
-            ResultFolders.discard(staged);
-            throw e;
-        }
-    }
-
     /**
      * @param dir      a directory written by a fine-tuning job
      * @param features samples
      * @return the predicted classes
      */
     int[] predict(Path dir, Tensor features) throws IOException {
-        ResultFolders.verify(dir); // refuses a folder whose files do not belong together, naming the file
         try (NDManager m = backend.newManager()) {
-            ModelFiles.Loaded w0 = ModelFiles.load(dir, m);
+            LqfFiles.Read saved = LqfFiles.read(dir, m);
             int[] shape = features.shape();
-            if (!w0.spec().accepts(Arrays.copyOfRange(shape, 1, shape.length))) {
+            if (!saved.w0().spec().accepts(Arrays.copyOfRange(shape, 1, shape.length))) {
                 throw new IllegalArgumentException("samples of shape " + Arrays.toString(Arrays.copyOfRange(shape, 1,
-                        shape.length)) + " do not fit the model " + w0.spec());
+                        shape.length)) + " do not fit the model " + saved.w0().spec());
             }
-            if (!Files.exists(dir.resolve(LQF)) || !Files.exists(dir.resolve(DELTA))) {
-                throw new FormatException(dir, "is not a fine-tuned model (no " + LQF + " or " + DELTA + ")");
-            }
-            LqfFile info = Json.read(dir.resolve(LQF), LqfFile.class);
-            Predicate<String> selected = Set.copyOf(info.linearized())::contains;
-            try (LinearizedModel model = linearizer.linearize(w0.block(), selected, m);
-                    InputStream in = Files.newInputStream(dir.resolve(DELTA))) {
-                NDList delta = NDList.decode(m, in);
-                String mismatch = mismatch(delta, model.weights0());
+            Predicate<String> selected = Set.copyOf(saved.info().linearized())::contains;
+            try (LinearizedModel model = linearizer.linearize(saved.w0().block(), selected, m)) {
+                NDList delta = saved.delta();
+                String mismatch = LqfFiles.mismatch(delta, model.weights0());
                 if (mismatch != null) {
-                    throw new FormatException(dir.resolve(DELTA), "the saved step " + mismatch);
+                    throw new FormatException(dir.resolve(LqfFiles.DELTA), "the saved step " + mismatch);
                 }
                 long[] p = scores(model, delta, features, m).argMax(1).toLongArray();
                 int[] out = new int[p.length];
@@ -404,19 +243,6 @@ final class FineTuning {
         }
     }
 
-
-    /** Why a step does not fit the linearized parameters, or null if it does. */
-    static String mismatch(NDList delta, NDList w0) {
-        if (delta.size() != w0.size()) {
-            return "holds " + delta.size() + " arrays, the model " + w0.size() + " linearized parameters";
-        }
-        for (int i = 0; i < w0.size(); i++) {
-            if (!delta.get(i).getShape().equals(w0.get(i).getShape())) {
-                return "[" + i + "] has shape " + delta.get(i).getShape() + ", the parameter " + w0.get(i).getShape();
-            }
-        }
-        return null;
-    }
 
     static long[] longs(int[] a) {
         long[] l = new long[a.length];

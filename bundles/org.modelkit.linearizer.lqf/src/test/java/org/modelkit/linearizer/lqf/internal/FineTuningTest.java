@@ -134,7 +134,7 @@ class FineTuningTest {
             NDArray x = Datasets.rows(m, shots.features(), org.modelkit.api.data.Sampling.range(shots.size()));
             NDArray y = m.create(FineTuning.longs(shots.labels()));
             FineTuning ft = tuning();
-            ft.initHead(net, 1);
+            Heads.initHead(net, 1, LqfSettings.DEFAULTS.headScale());
             try (LinearizedModel model = new LqfLinearizer().linearize(net, n -> true, m);
                     Quadratic q = new Quadratic(model, x, y, 1.0, 1e-4)) {
                 double top = q.largestEigenvalue();
@@ -174,8 +174,8 @@ class FineTuningTest {
         try (NDManager m = NDManager.newBaseManager()) {
             Block net = ModelFiles.load(pretrained, m).block();
             FineTuning ft = tuning();
-            ft.initHead(net, 1);
-            List<String> all = FineTuning.select(FineTuning.layers(net), 0);
+            Heads.initHead(net, 1, LqfSettings.DEFAULTS.headScale());
+            List<String> all = Heads.select(Heads.layers(net), 0);
             float[] a = predictions(ft, net, all, shots, org.modelkit.api.data.Sampling.range(shots.size()), null, heldOut, m);
             int[] reversed = new int[shots.size()];
             for (int i = 0; i < reversed.length; i++) {
@@ -201,8 +201,8 @@ class FineTuningTest {
         try (NDManager m = NDManager.newBaseManager()) {
             Block net = ModelFiles.load(pretrained, m).block();
             FineTuning ft = tuning();
-            ft.initHead(net, 1);
-            List<String> head = FineTuning.select(FineTuning.layers(net), 1);
+            Heads.initHead(net, 1, LqfSettings.DEFAULTS.headScale());
+            List<String> head = Heads.select(Heads.layers(net), 1);
             float[] fitted = predictions(ft, net, head, shots, org.modelkit.api.data.Sampling.range(shots.size()), null, heldOut, m);
             // closed form, as kernel regression with the empirical NTK of the linearized head:
             // f(x_h) = f0(x_h) + Θ(x_h, X)(Θ(X, X) + NλI)⁻¹(αY - f0(X))
@@ -260,15 +260,15 @@ class FineTuningTest {
         }
         // what a kill during an in-place rewrite used to leave: a newer delta.params beside the older files,
         // which was then trusted (accuracy 0.357). It is refused, naming the file
-        Files.copy(other.resolve(FineTuning.DELTA), out.resolve(FineTuning.DELTA), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(other.resolve(LqfFiles.DELTA), out.resolve(LqfFiles.DELTA), StandardCopyOption.REPLACE_EXISTING);
         FormatException mixed = assertThrows(FormatException.class, () -> tuning().predict(out, mnistTest.features()));
-        assertTrue(mixed.getMessage().contains(FineTuning.DELTA) && mixed.getMessage().contains("does not belong"),
+        assertTrue(mixed.getMessage().contains(LqfFiles.DELTA) && mixed.getMessage().contains("does not belong"),
                 mixed.getMessage());
         // a truncated delta.params names the file too
-        byte[] delta = Files.readAllBytes(other.resolve(FineTuning.DELTA));
-        Files.write(other.resolve(FineTuning.DELTA), java.util.Arrays.copyOf(delta, delta.length / 2));
+        byte[] delta = Files.readAllBytes(other.resolve(LqfFiles.DELTA));
+        Files.write(other.resolve(LqfFiles.DELTA), java.util.Arrays.copyOf(delta, delta.length / 2));
         FormatException truncated = assertThrows(FormatException.class, () -> tuning().predict(other, mnistTest.features()));
-        assertTrue(truncated.getMessage().contains(FineTuning.DELTA), truncated.getMessage());
+        assertTrue(truncated.getMessage().contains(LqfFiles.DELTA), truncated.getMessage());
     }
 
     @Test

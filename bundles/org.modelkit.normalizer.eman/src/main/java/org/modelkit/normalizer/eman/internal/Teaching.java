@@ -42,7 +42,8 @@ import org.modelkit.nn.Parameters;
  * FixMatch and MoCo v2 with an EMA teacher, on a small BN-CNN for grey images, in plain Java over DJL
  * (constructible without OSGi). The teacher follows the student through the given {@link Normalizer}
  * after every step (FixMatch, as the EMAN code does after {@code optimizer.step()}) or before computing
- * the keys (MoCo, as in the EMAN code's {@code forward}).
+ * the keys (MoCo, as in the EMAN code's {@code forward}). Scoring is {@link Evaluation}, the files
+ * {@link TeachFiles}, the student-teacher pair {@link StudentTeacher}.
  */
 final class Teaching {
     private final TeachRequest request;
@@ -54,6 +55,7 @@ final class Teaching {
     private final int per;
     private final int classes;
     private final Augment augment;
+    private final Evaluation evaluation;
 
     Teaching(TeachRequest request, Normalizer normalizer, Settings settings, TensorBackend backend) {
         this.request = request;
@@ -77,6 +79,7 @@ final class Teaching {
         per = h * w;
         classes = request.labelled().classCount();
         augment = new Augment(h, w);
+        evaluation = new Evaluation(request.labelled(), request.test(), settings.evalBatchSize(), settings.knn());
     }
 
     TeachResult run(Progress progress) throws IOException {
@@ -171,29 +174,15 @@ final class Teaching {
                 }
                 loss[epoch] = lossSum / stepsPerEpoch;
                 maskRate[epoch] = maskSum / nu;
-                studentAcc[epoch] = accuracy(st, x -> st.studentInference(x));
-                teacherAcc[epoch] = accuracy(st, x -> st.teacher(x));
+                studentAcc[epoch] = evaluation.accuracy(st.manager(), x -> st.studentInference(x));
+                teacherAcc[epoch] = evaluation.accuracy(st.manager(), x -> st.teacher(x));
                 progress.report("epoch", epoch + 1, epochs);
             }
             TeachResult result = new TeachResult(Paradigm.FIXMATCH, normalizer.name(), backend.id(), loss, studentAcc,
                     teacherAcc, maskRate, step, request.output());
-            save(st, result);
+            TeachFiles.save(request.output(), st, result);
             return result;
         }
-    }
-
-    /** Test accuracy of a classifier given as a forward function. */
-    private double accuracy(StudentTeacher st, Function<NDList, NDList> forward) {
-        LabelledSet test = request.test();
-        int ok = 0;
-        for (int s = 0; s < test.size(); s += settings.evalBatchSize()) {
-            int[] rows = range(s, Math.min(test.size(), s + settings.evalBatchSize()));
-            try (NDManager m = st.manager().newSubManager()) {
-                ok += test.correct(rows, forward.apply(new NDList(Datasets.rows(m, test.features(), rows)))
-                        .singletonOrThrow().argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray());
-            }
-        }
-        return (double) ok / test.size();
     }
 
     // ---------------------------------------------------------------- MoCo v2
@@ -267,13 +256,13 @@ final class Teaching {
                 loss[epoch] = lossSum / stepsPerEpoch;
                 Block studentTrunk = trunk(st.student());
                 Block teacherTrunk = trunk(st.teacher());
-                studentAcc[epoch] = knnAccuracy(st, x -> st.studentInference(studentTrunk, x));
-                teacherAcc[epoch] = knnAccuracy(st, x -> st.teacher(teacherTrunk, x));
+                studentAcc[epoch] = evaluation.knnAccuracy(st.manager(), x -> st.studentInference(studentTrunk, x));
+                teacherAcc[epoch] = evaluation.knnAccuracy(st.manager(), x -> st.teacher(teacherTrunk, x));
                 progress.report("epoch", epoch + 1, epochs);
             }
             TeachResult result = new TeachResult(Paradigm.MOCO, normalizer.name(), backend.id(), loss, studentAcc,
                     teacherAcc, maskRate, step, request.output());
-            save(st, result);
+            TeachFiles.save(request.output(), st, result);
             return result;
         }
     }
@@ -286,94 +275,8 @@ final class Teaching {
         try (StudentTeacher st = new StudentTeacher(this::encoder, inputShape(), normalizer, sgd(1), backend,
                 request.seed())) {
             Block teacherTrunk = trunk(st.teacher());
-            return knnAccuracy(st, x -> st.teacher(teacherTrunk, x));
+            return evaluation.knnAccuracy(st.manager(), x -> st.teacher(teacherTrunk, x));
         }
-    }
-
-    /** L2-normalised features of all samples of a set, on the device. */
-    private NDArray features(NDManager m, Tensor set, Function<NDList, NDList> forward) {
-        List<NDArray> parts = new ArrayList<>();
-        int n = set.dim(0);
-        for (int s = 0; s < n; s += settings.evalBatchSize()) {
-            int[] rows = range(s, Math.min(n, s + settings.evalBatchSize()));
-            parts.add(forward.apply(new NDList(Datasets.rows(m, set, rows))).singletonOrThrow().normalize(2, 1));
-        }
-        return NDArrays.concat(new NDList(parts));
-    }
-
-    /**
-     * k-nearest-neighbour classification of the test set with the labelled samples as memory: the k most
-     * cosine-similar labelled samples vote with weight exp(similarity / 0.07), as in the instance
-     * discrimination and MoCo evaluations.
-     */
-    private double knnAccuracy(StudentTeacher st, Function<NDList, NDList> forward) {
-        LabelledSet memory = request.labelled();
-        LabelledSet test = request.test();
-        int k = Math.min(settings.knn(), memory.size());
-        int ok = 0;
-        try (NDManager m = st.manager().newSubManager()) {
-            NDArray mem = features(m, memory.features(), forward);
-            NDArray memT = mem.transpose();
-            for (int s = 0; s < test.size(); s += settings.evalBatchSize()) {
-                int[] rows = range(s, Math.min(test.size(), s + settings.evalBatchSize()));
-                try (NDManager mm = m.newSubManager()) {
-                    NDArray q = forward.apply(new NDList(Datasets.rows(mm, test.features(), rows))).singletonOrThrow()
-                            .normalize(2, 1);
-                    float[] sim = q.matMul(memT).toFloatArray();
-                    for (int i = 0; i < rows.length; i++) {
-                        ok += vote(sim, i * memory.size(), memory, k) == test.label(rows[i]) ? 1 : 0;
-                    }
-                }
-            }
-        }
-        return (double) ok / test.size();
-    }
-
-    private int vote(float[] sim, int off, LabelledSet memory, int k) {
-        int n = memory.size();
-        Integer[] idx = new Integer[n];
-        for (int j = 0; j < n; j++) {
-            idx[j] = j;
-        }
-        java.util.Arrays.sort(idx, (a, c) -> Float.compare(sim[off + c], sim[off + a]));
-        double[] score = new double[classes];
-        for (int j = 0; j < k; j++) {
-            score[memory.label(idx[j])] += Math.exp(sim[off + idx[j]] / 0.07);
-        }
-        int best = 0;
-        for (int c = 1; c < classes; c++) {
-            best = score[c] > score[best] ? c : best;
-        }
-        return best;
-    }
-
-    // ---------------------------------------------------------------- output
-
-    /** Parameters, per-epoch figures and the plot, each file written atomically, after the last epoch. */
-    private void save(StudentTeacher st, TeachResult r) throws IOException {
-        Path out = request.output();
-        if (out == null) {
-            return;
-        }
-        Files.createDirectories(out);
-        Parameters.save(st.student(), out.resolve("student.params"));
-        Parameters.save(st.teacher(), out.resolve("teacher.params"));
-        List<List<?>> rows = new ArrayList<>();
-        for (int e = 0; e < r.loss().length; e++) {
-            rows.add(List.of(e + 1, fmt(r.loss()[e]), fmt(r.studentAccuracy()[e]), fmt(r.teacherAccuracy()[e]),
-                    fmt(r.maskRate()[e])));
-        }
-        Csv.writeRows(out.resolve("history.csv"), List.of("epoch", "loss", "student_accuracy", "teacher_accuracy",
-                "mask_rate"), rows);
-        String what = r.paradigm() == Paradigm.FIXMATCH ? "test accuracy" : "kNN test accuracy";
-        LinePlot.write(out.resolve("accuracy.png"), r.paradigm().label() + " with " + r.normalizer() + ": " + what,
-                "epoch", what, false, List.of(
-                        LinePlot.Series.of("teacher (" + r.normalizer() + ")", r.teacherAccuracy(), 0, false),
-                        LinePlot.Series.of("student", r.studentAccuracy(), 0, true)));
-    }
-
-    private static String fmt(double v) {
-        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.5f", v);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -383,14 +286,6 @@ final class Teaching {
         src.get(dst, 0, per);
     }
 
-
-    private static int[] range(int from, int to) {
-        int[] a = new int[to - from];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = from + i;
-        }
-        return a;
-    }
 
     /** Endless passes over 0..n-1, each in a new random order. */
     private static final class Cycle {
