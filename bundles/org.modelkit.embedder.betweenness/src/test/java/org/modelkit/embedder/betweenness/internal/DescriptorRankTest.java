@@ -88,7 +88,7 @@ class DescriptorRankTest {
         double[] lap = Eigen.dense(SparseSym.adjacency(sg, sg.weight).normalizedLaplacian().dense()).values();
         SparseSym w = Pipelines.betweennessGraph(sg, EdgeBetweenness.exact(sg, false, 2, Progress.NONE).values(),
                 S.scale());
-        double[] x = Pipelines.steinDense(w, w.normalizedLaplacian(), new HashMap<>()).values;
+        double[] x = Stein.dense(w, w.normalizedLaplacian(), new HashMap<>()).values;
         for (int d : new int[] {2, 8, 16, 32}) {
             if (d > g.nodeCount() / 2) {
                 continue;

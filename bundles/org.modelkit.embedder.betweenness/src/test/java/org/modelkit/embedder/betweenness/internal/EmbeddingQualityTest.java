@@ -38,7 +38,7 @@ class EmbeddingQualityTest {
         SimpleGraph g = SimpleGraph.of(graph);
         SparseSym w = Pipelines.betweennessGraph(g, EdgeBetweenness.exact(g, false, 2, Progress.NONE).values(),
                 S.scale());
-        Pipelines.Spectrum x = Pipelines.steinDense(w, w.normalizedLaplacian(), new HashMap<>());
+        Stein.Spectrum x = Stein.dense(w, w.normalizedLaplacian(), new HashMap<>());
         int n = g.n;
         float[] out = new float[n * d];
         for (int v = 0; v < n; v++) {

@@ -75,7 +75,7 @@ class SpectralTest {
         }
         SparseSym w = SparseSym.adjacency(g, b);
         var diag = new HashMap<String, Double>();
-        Pipelines.steinDense(w, w.normalizedLaplacian(), diag);
+        Stein.dense(w, w.normalizedLaplacian(), diag);
         assertTrue(diag.get("stein.residual") < 1e-10, diag.toString());
         assertTrue(diag.get("conditioning") > 0 && diag.get("conditioning") < 1, diag.toString());
         assertTrue(diag.get("stein.asymmetry") > 1e-3, "X is not symmetric before symmetrisation: " + diag);
