@@ -113,6 +113,10 @@ class EmbedderInFrameworkTest {
                 () -> session.execute("modelkit:embed -m node2vec " + testdata("graphs/karate.gml") + " " + out));
         assertTrue(method.getMessage().startsWith("no embedder named 'node2vec' is installed; installed: "
                 + "betweenness-spectral, laplacian-eigenmaps, "), method.getMessage());
+        // a wrong -m is refused before the graph is read (the file does not exist either)
+        Exception first = assertThrows(IllegalArgumentException.class,
+                () -> session.execute("modelkit:embed -m node2vec " + tmp.resolve("no-such.gml") + " " + out));
+        assertTrue(first.getMessage().startsWith("no embedder named 'node2vec'"), first.getMessage());
         Exception dims = assertThrows(IllegalArgumentException.class,
                 () -> session.execute("modelkit:embed -m laplacian-eigenmaps -d 40 " + testdata("graphs/karate.gml") + " " + out));
         assertEquals("dimensions = 40 must lie in [1, 33] for a graph of 34 nodes", dims.getMessage());

@@ -46,6 +46,7 @@ public class ClassifyCommand {
             @Parameter(names = {"-m", "--method"}, absentValue = "classify") String method,
             @Descriptor("a .onnx or .pt file, or a model directory with model.onnx and model.pt") String model,
             @Descriptor("images: IDX (labels file beside it) or CSV (label last)") String data) throws IOException {
+        Methods.find(context, Classifier.class, "classifier", method); // before reading the data
         LabelledSet set = LabelledFiles.read(Path.of(data));
         ConsoleProgress progress = new ConsoleProgress(System.out, 250);
         long t0 = System.nanoTime();

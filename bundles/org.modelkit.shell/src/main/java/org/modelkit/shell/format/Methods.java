@@ -11,7 +11,8 @@ import org.osgi.framework.ServiceReference;
  * How a command calls the method it is asked for: by the name of its {@code -m NAME} option among the
  * installed services of one interface ({@value Method#NAME_PROPERTY} = NAME), so a third-party bundle's
  * implementation can be chosen, held only for the call. One place for the lookup, the messages and the
- * release, instead of a getService/ungetService block in every command.
+ * release, instead of a getService/ungetService block in every command. A command calls {@link #find}
+ * with its other argument checks, so a wrong {@code -m} is refused before any file is read.
  */
 public final class Methods {
     private Methods() {

@@ -68,6 +68,7 @@ public class EmbedCommand {
             @Parameter(names = {"--plot"}, absentValue = "pca") String plot,
             @Descriptor("the graph: .gml, .gt, .gt.gz, or an edge list (u v [weight] per line)") String graph,
             @Descriptor("the CSV file to write; the PNG goes beside it") String out) throws IOException {
+        Methods.find(context, Embedder.class, "embedder", method); // before reading the graph
         int dimensions = Args.wholeNumber("-d", dimensionsArg, 1, 4096);
         boolean directed = Args.flag("--directed", directedArg);
         boolean edges = Args.flag("--edges", edgesArg);

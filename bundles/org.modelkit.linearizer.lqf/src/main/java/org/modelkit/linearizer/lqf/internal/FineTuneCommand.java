@@ -70,6 +70,7 @@ public class FineTuneCommand {
             @Descriptor("the pre-trained model directory (model.json, parameters.params)") String model,
             @Descriptor("training images: IDX (labels beside it) or CSV (label last)") String train,
             @Descriptor("test images, same format") String test) throws IOException {
+        Methods.find(context, FineTuner.class, "fine-tuner", method); // before any work
         int steps = Args.wholeNumber("--steps", stepsArg, 1, Integer.MAX_VALUE);
         int layers = Args.wholeNumber("--layers", layersArg, 0, Integer.MAX_VALUE);
         int shots = Args.wholeNumber("--shots", shotsArg, 1, Integer.MAX_VALUE);
@@ -154,6 +155,7 @@ public class FineTuneCommand {
             @Parameter(names = {"-m", "--method"}, absentValue = "lqf") String method,
             @Descriptor("the fine-tuned model directory (-o of modelkit:finetune)") String model,
             @Descriptor("images: IDX (labels beside it) or CSV (label last)") String data) throws IOException {
+        Methods.find(context, FineTuner.class, "fine-tuner", method); // before reading the data
         LabelledSet set = LabelledFiles.read(Path.of(data));
         long t0 = System.nanoTime();
         int[] p = Methods.call(context, FineTuner.class, "fine-tuner", method, t -> t.predict(Path.of(model), set.features()));

@@ -10,7 +10,6 @@ import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.function.BiFunction;
 import org.modelkit.compute.api.linearizer.LinearizedBatch;
 import org.modelkit.compute.api.linearizer.LinearizedModel;
 import org.modelkit.compute.api.linearizer.Preconditioner;
@@ -94,16 +93,12 @@ final class TangentModel implements LinearizedModel {
         }
     }
 
-    /**
-     * Runs a primal pass of x and a computation on it in a sub-manager of x's manager, and attaches only
-     * the result to x's manager.
-     */
-    private NDArray onTrace(NDArray x, BiFunction<Pass.Trace, NDManager, NDArray> f) {
+    /** One product on a batch bound for this call only; the result moves to x's manager. */
+    private NDArray once(NDArray x, java.util.function.Function<Batch, NDArray> f) {
         checkBatch(x);
         NDManager m = x.getManager();
-        try (NDManager sub = m.newSubManager()) {
-            x.tempAttach(sub);
-            NDArray y = f.apply(trace(x), sub);
+        try (Batch b = new Batch(x)) {
+            NDArray y = f.apply(b);
             y.attach(m);
             return y;
         }
@@ -111,27 +106,17 @@ final class TangentModel implements LinearizedModel {
 
     @Override
     public NDArray f0(NDArray x) {
-        return onTrace(x, (t, sub) -> t.output);
+        return once(x, Batch::f0);
     }
 
     @Override
     public NDArray jvp(NDArray x, NDList v) {
-        checkTangent(v, "v");
-        return onTrace(x, (t, sub) -> jvp(t, v));
+        return once(x, b -> b.jvp(v));
     }
 
     @Override
     public NDArray forward(NDArray x, NDList w) {
-        checkTangent(w, "w");
-        return onTrace(x, (t, sub) -> {
-            NDList delta = new NDList();
-            for (int i = 0; i < w.size(); i++) {
-                NDArray d = w.get(i).sub(net.linearized.get(i).w0());
-                d.attach(sub);
-                delta.add(d);
-            }
-            return t.output.add(jvp(t, delta));
-        });
+        return once(x, b -> b.forward(w));
     }
 
     /**

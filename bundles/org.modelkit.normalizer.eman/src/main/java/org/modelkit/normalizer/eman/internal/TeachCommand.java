@@ -73,6 +73,7 @@ public class TeachCommand {
             @Parameter(names = {"-m", "--method"}, absentValue = "eman") String method,
             @Descriptor("training images: IDX (labels file beside it) or CSV (label last)") String train,
             @Descriptor("test images, same format") String test) throws IOException {
+        Methods.find(context, StudentTeacherTrainer.class, "student-teacher trainer", method); // before any work
         Paradigm p = Paradigm.parse(paradigm);
         double fraction = Args.number("--labelled", fractionArg, 0, 1, true);
         int epochs = Args.wholeNumber("--epochs", epochsArg, 1, Integer.MAX_VALUE);
