@@ -32,6 +32,11 @@ import java.util.stream.Stream;
 public final class ResultFolders {
     /** The manifest file, in {@code sha256sum} format: one {@code <hex>  <name>} line per file. */
     public static final String MANIFEST = "manifest.sha256";
+    /**
+     * A model store's metadata file, which a result folder gains when it is published to the store as a
+     * version; it lists and digests every file itself, so {@link #verify} does not count it as added.
+     */
+    public static final String STORE_METADATA = "meta.json";
 
     private ResultFolders() {
     }
@@ -144,7 +149,7 @@ public final class ResultFolders {
         }
         for (Path f : files(dir)) {
             String name = f.getFileName().toString();
-            if (!name.equals(MANIFEST) && !listed.containsKey(name)) {
+            if (!name.equals(MANIFEST) && !name.equals(STORE_METADATA) && !listed.containsKey(name)) {
                 throw new FormatException(f, "is not listed in " + MANIFEST + ": it was added after publication");
             }
         }

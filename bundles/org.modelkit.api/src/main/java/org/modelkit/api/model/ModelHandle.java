@@ -3,7 +3,8 @@ package org.modelkit.api.model;
 import java.util.regex.Pattern;
 
 /**
- * Names one version of a model in a model store on disk: {@code <store>/<id>/<version>/}.
+ * Names one version of a model in a model store on disk: {@code <store>/<id>/<version>/}. A
+ * {@link ModelStore} allocates versions as whole numbers 1, 2, ...
  *
  * @param id      the model's name: letters, digits, '.', '_' and '-', starting with a letter or digit
  * @param version the version: the same characters
@@ -18,6 +19,19 @@ public record ModelHandle(String id, String version) {
     public ModelHandle {
         check(id, "id");
         check(version, "version");
+    }
+
+    /**
+     * Checks a model id on its own (a reference without a version).
+     *
+     * @param id the id
+     * @return the id
+     * @throws IllegalArgumentException naming the id if it is not 1-128 letters, digits, '.', '_' or '-'
+     *                                  starting with a letter or digit
+     */
+    public static String checkId(String id) {
+        check(id, "id");
+        return id;
     }
 
     private static void check(String s, String what) {

@@ -1,8 +1,11 @@
 /**
- * References to trained models kept in a model store on disk. Job-level services exchange handles, never engine objects, so a pure-Java bundle can call them.
+ * Trained models kept in a model store on disk: {@link org.modelkit.api.model.ModelHandle}s
+ * ({@code id@version}) name them, {@link org.modelkit.api.model.ModelStore} publishes, verifies,
+ * promotes and retires them. Job-level services exchange handles or resolved folders, never engine
+ * objects, so a pure-Java bundle can call them.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.modelkit.api.model;
 
 import org.osgi.annotation.bundle.Export;
