@@ -14,6 +14,7 @@ import org.modelkit.api.method.Method;
 import org.modelkit.io.LabelledFiles;
 import org.modelkit.shell.format.ConsoleProgress;
 import org.modelkit.shell.format.Methods;
+import org.modelkit.shell.format.Models;
 import org.modelkit.shell.format.Summary;
 import org.modelkit.shell.format.Usage;
 import org.osgi.framework.BundleContext;
@@ -44,16 +45,17 @@ public class ClassifyCommand {
     public Summary classify(
             @Descriptor("the Classifier to run, by name (modelkit:methods lists them)")
             @Parameter(names = {"-m", "--method"}, absentValue = "classify") String method,
-            @Descriptor("a .onnx or .pt file, or a model directory with model.onnx and model.pt") String model,
+            @Descriptor("a stored model (id or id@version), a .onnx or .pt file, or a model directory with model.onnx and model.pt") String model,
             @Descriptor("images: IDX (labels file beside it) or CSV (label last)") String data) throws IOException {
         Methods.find(context, Classifier.class, "classifier", method); // before reading the data
+        Models.Resolved resolved = Models.resolve(context, model); // a stored model is verified here
         LabelledSet set = LabelledFiles.read(Path.of(data));
         ConsoleProgress progress = new ConsoleProgress(System.out, 250);
         long t0 = System.nanoTime();
         Classification r;
         try {
             r = Methods.call(context, Classifier.class, "classifier", method,
-                    c -> c.classify(Path.of(model), set.features(), progress));
+                    c -> c.classify(resolved.path(), set.features(), progress));
         } finally {
             progress.finish();
         }
@@ -66,6 +68,9 @@ public class ClassifyCommand {
             ok[set.label(i)] += p[i] == set.label(i) ? 1 : 0;
         }
         Map<String, String> f = new LinkedHashMap<>();
+        if (resolved.stored() != null) {
+            f.put("model", resolved.handle() + " (" + resolved.stored().digest().substring(0, 12) + "…, verified)");
+        }
         f.put("backend", r.backend());
         f.put("model file", r.model());
         StringBuilder perClass = new StringBuilder();
@@ -75,7 +80,7 @@ public class ClassifyCommand {
         }
         f.put("accuracy per class", perClass.toString());
         return new Summary(String.format(Locale.ROOT, "%s on %d samples: accuracy %.4f on %s in %.2f s",
-                Path.of(model).getFileName(), p.length, r.accuracy(set.labels()), r.backend(), seconds), f);
+                resolved.label(), p.length, r.accuracy(set.labels()), r.backend(), seconds), f);
     }
 
     /**

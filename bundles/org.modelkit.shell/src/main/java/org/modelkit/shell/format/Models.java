@@ -132,7 +132,7 @@ public final class Models {
         try {
             ModelHandle.checkId(id);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--publish: " + e.getMessage());
+            throw new IllegalArgumentException("cannot publish as '" + id + "': " + e.getMessage());
         }
     }
 

@@ -114,7 +114,7 @@ public class StoreCommands {
         for (ModelFile file : m.files()) {
             f.put("file " + file.name(), file.sha256() + "  " + size(file.size()));
         }
-        m.properties().forEach((k, v) -> f.put("property " + k, v));
+        new java.util.TreeMap<>(m.properties()).forEach((k, v) -> f.put("property " + k, v));
         f.put("lineage", lineage(m));
         return new Summary(m.handle() + " (" + m.state().label() + (m.current() ? ", current" : "") + "): "
                 + String.join(", ", sorted(m)) + ", " + size(m.size()) + ", by " + m.creator(), f);

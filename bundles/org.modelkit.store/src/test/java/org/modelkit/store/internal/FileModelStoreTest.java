@@ -238,6 +238,10 @@ class FileModelStoreTest {
             assertTrue(e.getMessage().contains("'" + ref.substring(0, Math.min(ref.length(), 20))), "names the input: "
                     + e.getMessage());
         }
+        for (String ref : List.of("x@", "m@x", "m@0")) {
+            String msg = assertThrows(IllegalArgumentException.class, () -> s.resolve(ref)).getMessage();
+            assertTrue(msg.contains("is not a version number"), "says what a version is: " + msg);
+        }
         for (String id : List.of("../x", "a/b", ".x", "", longId)) {
             assertThrows(IllegalArgumentException.class, () -> publish(s, id, "z"), id);
             assertThrows(IllegalArgumentException.class, () -> s.versions(id), id);

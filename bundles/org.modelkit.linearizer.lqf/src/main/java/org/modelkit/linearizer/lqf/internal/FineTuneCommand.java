@@ -22,6 +22,8 @@ import org.modelkit.io.LinePlot;
 import org.modelkit.io.ResultFolders;
 import org.modelkit.shell.format.ConsoleProgress;
 import org.modelkit.shell.format.Methods;
+import org.modelkit.shell.format.Models;
+import org.modelkit.api.model.StoredModel;
 import org.modelkit.shell.format.Args;
 import org.modelkit.shell.format.Summary;
 import org.modelkit.shell.format.Usage;
@@ -67,7 +69,9 @@ public class FineTuneCommand {
             @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
             @Descriptor("the FineTuner to run, by name (modelkit:methods lists them)")
             @Parameter(names = {"-m", "--method"}, absentValue = "lqf") String method,
-            @Descriptor("the pre-trained model directory (model.json, parameters.params)") String model,
+            @Descriptor("publish the fine-tuned model to the model store as this id (its parent: MODEL, if stored)")
+            @Parameter(names = {"--publish"}, absentValue = "") String publish,
+            @Descriptor("the pre-trained model: a stored model (id or id@version) or a directory (model.json, parameters.params)") String model,
             @Descriptor("training images: IDX (labels beside it) or CSV (label last)") String train,
             @Descriptor("test images, same format") String test) throws IOException {
         Methods.find(context, FineTuner.class, "fine-tuner", method); // before any work
@@ -84,16 +88,27 @@ public class FineTuneCommand {
         if (outDir != null) {
             ResultFolders.checkTarget(outDir, "--out '" + out + "'");
         }
+        if (!publish.isEmpty()) {
+            Models.checkPublish(context, publish);
+        }
+        Models.Resolved source = Models.resolve(context, model); // a stored model is verified here
         LabelledSet all = LabelledFiles.read(Path.of(train));
         LabelledSet testSet = LabelledFiles.read(Path.of(test));
         LabelledSet few = org.modelkit.api.data.Sampling.perClass(all, shots, seed);
         Methods.Held<FineTuner> held = Methods.hold(context, FineTuner.class, "fine-tuner", method);
         FineTuner tuner = held.get();
         Map<String, String> f = new LinkedHashMap<>();
+        Map<String, String> props = new LinkedHashMap<>();
+        java.time.Instant started = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         List<String> headlines = new ArrayList<>();
         List<LinePlot.Series> lines = new ArrayList<>();
         // the model and the plot are built in a hidden sibling and published as a whole: a killed or
         // failed run leaves the earlier result as it was, never a mixture of both
+        // published without --out: the result folder is built in a temporary directory, deleted after
+        Path scratch = outDir == null && !publish.isEmpty() ? Files.createTempDirectory("modelkit-finetune-") : null;
+        if (scratch != null) {
+            outDir = scratch.resolve("lqf");
+        }
         Path staged = outDir == null ? null : ResultFolders.stage(outDir);
         boolean published = false;
         try {
@@ -103,7 +118,7 @@ public class FineTuneCommand {
                 long t0 = System.nanoTime();
                 FineTuneResult r;
                 try {
-                    r = tuner.fineTune(new FineTuneRequest(Path.of(model), few, testSet, s, steps, layers, seed,
+                    r = tuner.fineTune(new FineTuneRequest(source.path(), few, testSet, s, steps, layers, seed,
                             i == 0 ? staged : null), progress);
                 } finally {
                     progress.finish();
@@ -119,7 +134,10 @@ public class FineTuneCommand {
                     f.put("linear probe test accuracy", String.format(Locale.ROOT, "%.3f", r.probeTestAccuracy()));
                     f.put("linearized parameters", Long.toString(r.linearizedParameters()));
                     f.put("backend", r.backend());
-                    if (outDir != null) {
+                    props.put("test accuracy", String.format(Locale.ROOT, "%.4f", r.testAccuracy()));
+                    props.put("linear probe test accuracy", String.format(Locale.ROOT, "%.4f", r.probeTestAccuracy()));
+                    props.put("solver", s.label());
+                    if (outDir != null && scratch == null) {
                         f.put("fine-tuned model", outDir + " (model.json, parameters.params, delta.params, lqf.json)");
                     }
                 }
@@ -136,12 +154,29 @@ public class FineTuneCommand {
                         + " shots per class: loss per step", "step", "loss", true, lines);
                 ResultFolders.publish(staged, outDir);
                 published = true;
-                f.put("plot", outDir.resolve("loss.png").toString());
+                if (scratch == null) {
+                    f.put("plot", outDir.resolve("loss.png").toString());
+                }
+            }
+            if (!publish.isEmpty()) {
+                props.put("steps", Integer.toString(steps));
+                props.put("shots per class", Integer.toString(shots));
+                props.put("seed", Long.toString(seed));
+                props.put("training data", String.valueOf(Path.of(train).getFileName()));
+                props.put("kind", "lqf fine-tuned (w0 + delta; modelkit:finetuned runs it)");
+                StoredModel v = Models.publish(context, publish, source.handle(), tuner.descriptor().name() + " "
+                        + tuner.descriptor().version(), props, Models.copying(outDir, Map.of()));
+                f.put("published", v.handle() + (source.handle() == null ? "" : " (parent " + source.handle() + ")")
+                        + ", sha256 " + v.digest().substring(0, 12) + "…" + (v.created().isBefore(started)
+                        ? "; the files are those of this earlier version, so no new one" : ""));
             }
         } finally {
             held.close();
             if (staged != null && !published) {
                 ResultFolders.discard(staged);
+            }
+            if (scratch != null) {
+                ResultFolders.discard(scratch);
             }
         }
         return new Summary("test accuracy: " + String.join(", ", headlines) + String.format(Locale.ROOT,
@@ -153,16 +188,17 @@ public class FineTuneCommand {
     public Summary finetuned(
             @Descriptor("the FineTuner that wrote the model, by name")
             @Parameter(names = {"-m", "--method"}, absentValue = "lqf") String method,
-            @Descriptor("the fine-tuned model directory (-o of modelkit:finetune)") String model,
+            @Descriptor("the fine-tuned model: a stored model (--publish of modelkit:finetune) or its directory (-o)") String model,
             @Descriptor("images: IDX (labels beside it) or CSV (label last)") String data) throws IOException {
         Methods.find(context, FineTuner.class, "fine-tuner", method); // before reading the data
+        Models.Resolved source = Models.resolve(context, model);
         LabelledSet set = LabelledFiles.read(Path.of(data));
         long t0 = System.nanoTime();
-        int[] p = Methods.call(context, FineTuner.class, "fine-tuner", method, t -> t.predict(Path.of(model), set.features()));
+        int[] p = Methods.call(context, FineTuner.class, "fine-tuner", method, t -> t.predict(source.path(), set.features()));
         Map<String, String> f = new LinkedHashMap<>();
-        f.put("model", model);
+        f.put("model", source.stored() == null ? model : source.handle() + " (" + source.path() + ")");
         f.put("samples", Integer.toString(p.length));
-        return new Summary(String.format(Locale.ROOT, "%s on %d samples: accuracy %.4f in %.2f s", Path.of(model).getFileName(),
+        return new Summary(String.format(Locale.ROOT, "%s on %d samples: accuracy %.4f in %.2f s", source.label(),
                 p.length, set.accuracy(p), (System.nanoTime() - t0) / 1e9), f);
     }
 

@@ -63,11 +63,12 @@ final class LqfFiles {
      *                         belong together
      */
     static Read read(Path dir, NDManager m) throws IOException {
+        if (!Files.exists(dir.resolve(LQF)) || !Files.exists(dir.resolve(DELTA))) {
+            throw new FormatException(dir.toString(), "is not a model written by modelkit:finetune (no " + LQF + " or "
+                    + DELTA + ")");
+        }
         ResultFolders.verify(dir); // refuses a folder whose files do not belong together, naming the file
         ModelFiles.Loaded w0 = ModelFiles.load(dir, m);
-        if (!Files.exists(dir.resolve(LQF)) || !Files.exists(dir.resolve(DELTA))) {
-            throw new FormatException(dir, "is not a fine-tuned model (no " + LQF + " or " + DELTA + ")");
-        }
         LqfFile info = Json.read(dir.resolve(LQF), LqfFile.class);
         try (InputStream in = Files.newInputStream(dir.resolve(DELTA))) {
             return new Read(w0, info, NDList.decode(m, in));

@@ -26,6 +26,8 @@ import org.modelkit.io.LinePlot;
 import org.modelkit.io.ResultFolders;
 import org.modelkit.shell.format.ConsoleProgress;
 import org.modelkit.shell.format.Methods;
+import org.modelkit.shell.format.Models;
+import org.modelkit.api.model.StoredModel;
 import org.modelkit.shell.format.Args;
 import org.modelkit.shell.format.Summary;
 import org.modelkit.shell.format.Usage;
@@ -71,6 +73,9 @@ public class TeachCommand {
             @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
             @Descriptor("the StudentTeacherTrainer to run, by name (modelkit:methods lists them)")
             @Parameter(names = {"-m", "--method"}, absentValue = "eman") String method,
+            @Descriptor("publish the teacher to the model store as this id and the student as ID-student (of several"
+                    + " normalizers, the first)")
+            @Parameter(names = {"--publish"}, absentValue = "") String publish,
             @Descriptor("training images: IDX (labels file beside it) or CSV (label last)") String train,
             @Descriptor("test images, same format") String test) throws IOException {
         Methods.find(context, StudentTeacherTrainer.class, "student-teacher trainer", method); // before any work
@@ -94,6 +99,10 @@ public class TeachCommand {
         if (outDir != null) {
             ResultFolders.checkTarget(outDir, "--out '" + out + "'");
         }
+        if (!publish.isEmpty()) {
+            Models.checkPublish(context, publish);
+            Models.checkPublish(context, publish + "-student");
+        }
         LabelledSet trainSet = LabelledFiles.read(Path.of(train));
         LabelledSet testSet = LabelledFiles.read(Path.of(test));
         int[][] split = org.modelkit.api.data.Sampling.stratified(trainSet, fraction, seed);
@@ -106,8 +115,15 @@ public class TeachCommand {
         Map<String, String> f = new LinkedHashMap<>();
         List<String> headlines = new ArrayList<>();
         List<LinePlot.Series> lines = new ArrayList<>();
+        // published without --out: the result folder is built in a temporary directory, deleted after
+        Path scratch = outDir == null && !publish.isEmpty() ? Files.createTempDirectory("modelkit-teach-") : null;
+        if (scratch != null) {
+            outDir = scratch.resolve("teach");
+        }
         // built in a hidden sibling, published as a whole after the last run (a killed run leaves the old output)
         Path staged = outDir == null ? null : ResultFolders.stage(outDir);
+        Map<String, String> props = new LinkedHashMap<>();
+        java.time.Instant started = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         boolean published = false;
         try {
             for (String n : names) {
@@ -129,7 +145,17 @@ public class TeachCommand {
                     f.put(tag + "pseudo-labels used per epoch", join(r.maskRate()));
                 }
                 f.put(tag + "loss per epoch", join(r.loss()));
-                if (dir != null) {
+                if (props.isEmpty()) {
+                    props.put("paradigm", p.label());
+                    props.put("normalizer", r.normalizer());
+                    props.put("epochs", Integer.toString(epochs));
+                    props.put("seed", Long.toString(seed));
+                    props.put("labelled fraction", fractionArg);
+                    props.put("training data", String.valueOf(Path.of(train).getFileName()));
+                    props.put("teacher test " + acc, String.format(Locale.ROOT, "%.4f", r.finalTeacherAccuracy()));
+                    props.put("student test " + acc, String.format(Locale.ROOT, "%.4f", r.finalStudentAccuracy()));
+                }
+                if (dir != null && scratch == null) {
                     f.put(tag + "written to", (names.size() == 1 ? outDir : outDir.resolve(n))
                             + " (student.params, teacher.params, history.csv, accuracy.png)");
                 }
@@ -150,10 +176,34 @@ public class TeachCommand {
                 ResultFolders.publish(staged, outDir);
                 published = true;
             }
+            if (!publish.isEmpty()) {
+                Path first = names.size() == 1 ? outDir : outDir.resolve(names.get(0));
+                String creator = job.descriptor().name() + " " + job.descriptor().version();
+                Map<String, String> asTeacher = new LinkedHashMap<>();
+                asTeacher.put("teacher.params", "parameters.params");
+                asTeacher.put("student.params", null);
+                asTeacher.put(ResultFolders.MANIFEST, null);
+                StoredModel teacher = Models.publish(context, publish, null, creator, with(props, "role", "teacher"),
+                        Models.copying(first, asTeacher));
+                Map<String, String> asStudent = new LinkedHashMap<>();
+                asStudent.put("student.params", "parameters.params");
+                asStudent.put("teacher.params", null);
+                asStudent.put(ResultFolders.MANIFEST, null);
+                Map<String, String> sp = with(props, "role", "student");
+                sp.put("teacher", teacher.handle().toString());
+                StoredModel student = Models.publish(context, publish + "-student", null, creator, sp,
+                        Models.copying(first, asStudent));
+                f.put("published", "teacher " + teacher.handle() + ", student " + student.handle()
+                        + (teacher.created().isBefore(started) && student.created().isBefore(started)
+                        ? " (the files are those of these earlier versions, so no new ones)" : ""));
+            }
         } finally {
             held.close();
             if (staged != null && !published) {
                 ResultFolders.discard(staged);
+            }
+            if (scratch != null) {
+                ResultFolders.discard(scratch);
             }
         }
         String headline = "test " + acc + " after " + epochs + " epochs with " + labelled.size() + " labels: "
@@ -175,6 +225,12 @@ public class TeachCommand {
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Map<String, String> with(Map<String, String> m, String k, String v) {
+        Map<String, String> out = new LinkedHashMap<>(m);
+        out.put(k, v);
+        return out;
     }
 
     private static String join(double[] v) {

@@ -10,19 +10,28 @@ import org.modelkit.api.teach.Paradigm;
 import org.modelkit.api.teach.TeachResult;
 import org.modelkit.io.Csv;
 import org.modelkit.io.LinePlot;
+import org.modelkit.io.Json;
+import org.modelkit.nn.ModelFiles;
+import org.modelkit.nn.ModelSpec;
 import org.modelkit.nn.Parameters;
 
-/** What a student-teacher run writes: student.params, teacher.params, history.csv and accuracy.png. */
+/**
+ * What a student-teacher run writes: student.params, teacher.params, history.csv and accuracy.png, and
+ * for a classifier (FixMatch) model.json, the {@link ModelSpec} both networks are rebuilt from.
+ */
 final class TeachFiles {
     private TeachFiles() {
     }
 
     /** Parameters, per-epoch figures and the plot, each file written atomically, after the last epoch. */
-    static void save(Path out, StudentTeacher st, TeachResult r) throws IOException {
+    static void save(Path out, StudentTeacher st, TeachResult r, ModelSpec spec) throws IOException {
         if (out == null) {
             return;
         }
         Files.createDirectories(out);
+        if (spec != null) {
+            Json.write(out.resolve(ModelFiles.SPEC), spec);
+        }
         Parameters.save(st.student(), out.resolve("student.params"));
         Parameters.save(st.teacher(), out.resolve("teacher.params"));
         List<List<?>> rows = new ArrayList<>();

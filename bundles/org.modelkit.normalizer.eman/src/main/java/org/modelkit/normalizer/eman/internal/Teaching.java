@@ -35,6 +35,7 @@ import org.modelkit.compute.api.normalizer.Normalizer;
 import org.modelkit.io.Csv;
 import org.modelkit.io.LinePlot;
 import org.modelkit.nn.Datasets;
+import org.modelkit.nn.ModelSpec;
 import org.modelkit.nn.Networks;
 import org.modelkit.nn.Parameters;
 
@@ -180,7 +181,9 @@ final class Teaching {
             }
             TeachResult result = new TeachResult(Paradigm.FIXMATCH, normalizer.name(), backend.id(), loss, studentAcc,
                     teacherAcc, maskRate, step, request.output());
-            TeachFiles.save(request.output(), st, result);
+            // the student and the teacher are the classifier the spec rebuilds (ModelFiles loads either)
+            TeachFiles.save(request.output(), st, result, new ModelSpec("small-cnn", classes, "relu", true, null,
+                    new int[] {1, h, w}));
             return result;
         }
     }
@@ -262,7 +265,7 @@ final class Teaching {
             }
             TeachResult result = new TeachResult(Paradigm.MOCO, normalizer.name(), backend.id(), loss, studentAcc,
                     teacherAcc, maskRate, step, request.output());
-            TeachFiles.save(request.output(), st, result);
+            TeachFiles.save(request.output(), st, result, null); // an encoder, not a classifier: no model.json
             return result;
         }
     }
