@@ -48,6 +48,32 @@ final class Fixtures {
     }
 
     /** A shell session whose output is discarded (commands return their results). */
+    /**
+     * Points the model store at a folder and waits until the store service runs there.
+     *
+     * @return the configuration (delete it after the test) and the store
+     */
+    static StoreAt store(BundleContext context, ConfigurationAdmin configAdmin, java.nio.file.Path root) throws Exception {
+        Configuration c = configAdmin.getConfiguration("org.modelkit.store", "?");
+        c.update(new Hashtable<>(Map.of("root", root.toString())));
+        AtomicReference<org.modelkit.api.model.ModelStore> store = new AtomicReference<>();
+        Await.until("the model store on " + root, () -> {
+            org.osgi.framework.ServiceReference<org.modelkit.api.model.ModelStore> r =
+                    context.getServiceReference(org.modelkit.api.model.ModelStore.class);
+            org.modelkit.api.model.ModelStore s = r == null ? null : context.getService(r);
+            if (s != null && s.root().equals(root.toAbsolutePath().normalize())) {
+                store.set(s);
+                return true;
+            }
+            return false;
+        });
+        return new StoreAt(c, store.get());
+    }
+
+    /** A model store on a test's folder, and the configuration that put it there. */
+    record StoreAt(Configuration config, org.modelkit.api.model.ModelStore store) {
+    }
+
     static CommandSession session(CommandProcessor processor) {
         PrintStream ps = new PrintStream(new ByteArrayOutputStream(), true);
         return processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);

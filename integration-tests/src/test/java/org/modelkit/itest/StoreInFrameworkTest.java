@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Hashtable;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
@@ -59,18 +57,9 @@ class StoreInFrameworkTest {
 
     @BeforeEach
     void open() throws Exception {
-        Path root = tmp.resolve("store");
-        storeConfig = configAdmin.getConfiguration("org.modelkit.store", "?");
-        storeConfig.update(new Hashtable<>(Map.of("root", root.toString())));
-        Await.until("the model store on " + root, () -> {
-            ServiceReference<ModelStore> r = context.getServiceReference(ModelStore.class);
-            ModelStore s = r == null ? null : context.getService(r);
-            if (s != null && s.root().equals(root.toAbsolutePath().normalize())) {
-                store = s;
-                return true;
-            }
-            return false;
-        });
+        Fixtures.StoreAt at = Fixtures.store(context, configAdmin, tmp.resolve("store"));
+        storeConfig = at.config();
+        store = at.store();
         backend = Fixtures.pytorchCpu(configAdmin);
         Fixtures.method(context, Classifier.class, "classify");
         session = Fixtures.session(processor);

@@ -13,6 +13,7 @@ import java.nio.file.Path;
  */
 public final class Json {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    private static final Gson LINE = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
     private Json() {
     }
@@ -24,6 +25,35 @@ public final class Json {
      */
     public static String toJson(Object value) {
         return GSON.toJson(value);
+    }
+
+    /**
+     * @param value a record, map, list or scalar
+     * @return its JSON text on one line (for JSON-lines logs), nulls included
+     * @throws IllegalArgumentException if it holds NaN or an infinity
+     */
+    public static String toLine(Object value) {
+        return LINE.toJson(value);
+    }
+
+    /**
+     * @param text   JSON text
+     * @param source how to name the text in an error (a file and line)
+     * @param type   the type to read into
+     * @param <T>    that type
+     * @return the value
+     * @throws FormatException naming the source if the text is not valid JSON for that type or is empty
+     */
+    public static <T> T parse(String text, String source, Class<T> type) throws FormatException {
+        try {
+            T v = LINE.fromJson(text, type);
+            if (v == null) {
+                throw new FormatException(source, "is empty");
+            }
+            return v;
+        } catch (JsonParseException e) {
+            throw new FormatException(source, "is not valid JSON for " + type.getSimpleName() + ": " + e.getMessage());
+        }
     }
 
     /**

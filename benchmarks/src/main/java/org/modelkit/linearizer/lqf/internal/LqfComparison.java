@@ -123,7 +123,7 @@ public final class LqfComparison {
             Engine.getInstance().setRandomSeed((int) seed);
             Block net = spec.build();
             net.initialize(m, DataType.FLOAT32, spec.batchShape(1));
-            List<List<String>> layers = Heads.layers(net);
+            List<List<String>> layers = org.modelkit.nn.Layers.withParameters(net);
             Set<String> head = Set.copyOf(layers.get(layers.size() - 1));
             java.util.Map<String, Parameter> src = new java.util.HashMap<>();
             for (Pair<String, Parameter> p : pre.block().getParameters()) {

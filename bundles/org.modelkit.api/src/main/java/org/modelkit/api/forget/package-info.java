@@ -2,7 +2,7 @@
  * Forgetting: remove the influence of a subset of the training samples from a trained model.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.modelkit.api.forget;
 
 import org.osgi.annotation.bundle.Export;

@@ -85,7 +85,7 @@ final class FineTuning {
             m.getEngine().setRandomSeed((int) r.seed());
             Block net = spec.build();
             net.initialize(m, DataType.FLOAT32, spec.batchShape(1));
-            List<List<String>> layers = Heads.layers(net);
+            List<List<String>> layers = org.modelkit.nn.Layers.withParameters(net);
             List<String> head = layers.get(layers.size() - 1);
             Heads.copyExcept(pre.block(), net, Set.copyOf(head));
             NDArray x = Datasets.rows(m, r.train().features(), org.modelkit.api.data.Sampling.range(r.train().size()));
@@ -95,7 +95,7 @@ final class FineTuning {
             } else {
                 Heads.initHead(net, r.seed(), settings.headScale());
             }
-            List<String> selected = Heads.select(layers, r.linearizedLayers());
+            List<String> selected = org.modelkit.nn.Layers.last(layers, r.linearizedLayers());
             LinearizedModelFit fit = fit(net, selected, x, labels, r.solver(), r.steps(), progress);
             try (fit) {
                 double train = accuracy(fit.model, fit.delta, r.train(), m);

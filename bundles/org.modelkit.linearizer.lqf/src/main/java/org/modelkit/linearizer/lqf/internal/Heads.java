@@ -45,31 +45,6 @@ final class Heads {
         }
     }
 
-    /** Learnable parameter names grouped by layer (the name up to its last '_'), in network order. */
-    static List<List<String>> layers(Block net) {
-        Map<String, List<String>> groups = new LinkedHashMap<>();
-        for (Pair<String, Parameter> p : net.getParameters()) {
-            if (p.getValue().requiresGradient()) {
-                String name = p.getKey();
-                groups.computeIfAbsent(name.substring(0, Math.max(0, name.lastIndexOf('_'))), k -> new ArrayList<>()).add(name);
-            }
-        }
-        return new ArrayList<>(groups.values());
-    }
-
-    /** The parameters of the last k layers (all for k = 0). */
-    static List<String> select(List<List<String>> layers, int k) {
-        if (k > layers.size()) {
-            throw new IllegalArgumentException("linearizedLayers = " + k + " but the network has " + layers.size()
-                    + " layers with parameters");
-        }
-        List<String> out = new ArrayList<>();
-        for (List<String> l : layers.subList(k == 0 ? 0 : layers.size() - k, layers.size())) {
-            out.addAll(l);
-        }
-        return out;
-    }
-
     static void copyExcept(Block from, Block to, Set<String> skip) {
         Map<String, Parameter> src = new LinkedHashMap<>();
         for (Pair<String, Parameter> p : from.getParameters()) {

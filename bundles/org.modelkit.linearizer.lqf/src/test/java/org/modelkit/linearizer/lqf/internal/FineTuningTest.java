@@ -175,7 +175,7 @@ class FineTuningTest {
             Block net = ModelFiles.load(pretrained, m).block();
             FineTuning ft = tuning();
             Heads.initHead(net, 1, LqfSettings.DEFAULTS.headScale());
-            List<String> all = Heads.select(Heads.layers(net), 0);
+            List<String> all = org.modelkit.nn.Layers.last(org.modelkit.nn.Layers.withParameters(net), 0);
             float[] a = predictions(ft, net, all, shots, org.modelkit.api.data.Sampling.range(shots.size()), null, heldOut, m);
             int[] reversed = new int[shots.size()];
             for (int i = 0; i < reversed.length; i++) {
@@ -202,7 +202,7 @@ class FineTuningTest {
             Block net = ModelFiles.load(pretrained, m).block();
             FineTuning ft = tuning();
             Heads.initHead(net, 1, LqfSettings.DEFAULTS.headScale());
-            List<String> head = Heads.select(Heads.layers(net), 1);
+            List<String> head = org.modelkit.nn.Layers.last(org.modelkit.nn.Layers.withParameters(net), 1);
             float[] fitted = predictions(ft, net, head, shots, org.modelkit.api.data.Sampling.range(shots.size()), null, heldOut, m);
             // closed form, as kernel regression with the empirical NTK of the linearized head:
             // f(x_h) = f0(x_h) + Θ(x_h, X)(Θ(X, X) + NλI)⁻¹(αY - f0(X))
