@@ -39,7 +39,7 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(description = "epochs of SGD with momentum that fit the user weights (deliberately few)")
     int epochs() default 30;
 
-    @AttributeDefinition(description = "seed of the noise; empty: a SecureRandom (the same seed gives the same noise)")
+    @AttributeDefinition(description = "seed of the noise, mixed with the id and the parent version; empty: a SecureRandom")
     String noiseSeed() default "";
 
     @AttributeDefinition(name = "audit.dir", description = "folder of the append-only audit logs (one <id>.jsonl per"

@@ -98,7 +98,7 @@ final class Forgetting {
                     MixedLinear ml = MixedLinear.load(c.directory(), linearizer, m, s.linearizedLayers());
                     MixedLinear.Data d = ml.bind(user, s.alpha())) {
                 MixedPrivacy.Fit fit = MixedPrivacy.fitUser(ml, d, s, progress);
-                NDArray published = MixedPrivacy.noisy(fit.weights(), s.sigma(), s.noiseSeed());
+                NDArray published = MixedPrivacy.noisy(fit.weights(), s.sigma(), noiseSeed(id, c.handle()));
                 double userAccuracy = user.accuracy(d.predict(published));
                 double coreAccuracy = user.accuracy(d.predict(ml.zeros()));
                 List<MixedFile.Sample> retained = new ArrayList<>();
@@ -188,7 +188,7 @@ final class Forgetting {
                                 s.cgTolerance(), s.maxIterations(), s.direct(), s.kfac(), s.epochs(), s.batchSize(), s.momentum(),
                                 s.learningRate(), s.seed(), s.noiseSeed(), s.auditDir());
                         MixedPrivacy.Step step = MixedPrivacy.forget(ml, d, w, keep, ms, progress);
-                        publishedW = MixedPrivacy.noisy(step.weights(), mf.sigma(), s.noiseSeed());
+                        publishedW = MixedPrivacy.noisy(step.weights(), mf.sigma(), noiseSeed(id, old.handle()));
                         step.weights().close();
                         bound = step.boundNats();
                         LabelledSet forgotten = r.training().select(forget);
@@ -380,6 +380,16 @@ final class Forgetting {
             return List.of();
         }
         return Files.readAllLines(f).stream().map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
+    /**
+     * The noise seed of one publication: null (a SecureRandom) unless configured; else the configured
+     * seed mixed with the id and the version it derives from, so every version of a lineage draws its own
+     * noise while the same request gives the same weights again.
+     */
+    private Long noiseSeed(String id, ModelHandle from) {
+        Long seed = s.noiseSeed();
+        return seed == null ? null : seed * 0x9E3779B97F4A7C15L ^ (id + "<-" + from).hashCode();
     }
 
     private static int[] pick(int[] all, int[] rows) {
