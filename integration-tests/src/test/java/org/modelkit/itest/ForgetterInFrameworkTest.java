@@ -129,8 +129,17 @@ class ForgetterInFrameworkTest {
                 "modelkit:forget --class 3 digits-mlp-core-mp " + user));
         assertTrue(again.getMessage().contains("was already forgotten"), again.getMessage());
 
+        // through the service, as a third-party caller would
+        Forgetter service = Fixtures.method(context, Forgetter.class, "mixed-privacy");
+        org.modelkit.api.data.LabelledSet users = org.modelkit.io.LabelledFiles.read(Path.of(user));
+        org.modelkit.api.forget.ForgetResult viaService = service.forget(org.modelkit.api.forget.ForgetRequest.of(
+                current.handle(), users, new int[] {0, 1}).by("a service caller"), null);
+        assertEquals("digits-mlp-core-mp@3", viaService.model().toString());
+        assertTrue(viaService.remainingInformationNats() >= 0 && viaService.metrics().get("cg iterations") > 0);
+        assertEquals(viaService.model(), store.resolve("digits-mlp-core-mp"));
+
         Summary ok = assertInstanceOf(Summary.class, session.execute("modelkit:forgetlog --verify digits-mlp-core-mp"));
-        assertTrue(ok.headline().startsWith("digits-mlp-core-mp: 6 lines, every one chained"), ok.headline());
+        assertTrue(ok.headline().startsWith("digits-mlp-core-mp: 8 lines, every one chained"), ok.headline());
         TextTable lines = assertInstanceOf(TextTable.class, session.execute("modelkit:forgetlog digits-mlp-core-mp"));
         assertEquals(List.of("received", "done", "received", "done", "received", "refused"),
                 lines.rows().stream().map(r -> r.get(3)).toList().subList(0, 6));
@@ -145,8 +154,8 @@ class ForgetterInFrameworkTest {
 
         Summary all = assertInstanceOf(Summary.class, session.execute("modelkit:forget --all --purge digits-mlp-core-mp "
                 + user));
-        assertTrue(all.headline().startsWith("digits-mlp-core-mp@2 -> digits-mlp-core-mp@3: forgot 360 samples")
+        assertTrue(all.headline().startsWith("digits-mlp-core-mp@3 -> digits-mlp-core-mp@4: forgot 358 samples")
                 && all.headline().contains("remaining information <= 0.00 nats"), all.headline());
-        assertEquals(StoredModel.State.PURGED, store.describe("digits-mlp-core-mp@2").state());
+        assertEquals(StoredModel.State.PURGED, store.describe("digits-mlp-core-mp@3").state());
     }
 }

@@ -245,6 +245,31 @@ class EdgeBetweennessTest {
     }
 
     @Test
+    void shortPathsTieWithinIgraphsToleranceOnTheDistancePlusOne() {
+        // two paths 0-1-3 and 0-2-3 of lengths 2e-3 and 2e-3 + 1.5e-10: 3.75e-8 apart relative to their length,
+        // but 7.5e-11 relative to the length plus one, which is what igraph compares (it keeps distances + 1);
+        // igraph 0.10.2 gives every edge 2.0 here, a purely relative tolerance 3, 2, 2, 1
+        SimpleGraph g = SimpleGraph.of(Graph.fromEdges(4, new int[] {0, 1, 0, 2}, new int[] {1, 3, 2, 3},
+                new double[] {1e-3, 1e-3, 1e-3, 1e-3 + 1.5e-10}, false));
+        double[] r = raw(g);
+        for (int e = 0; e < g.m; e++) {
+            assertEquals(2.0, r[e], 1e-12, "edge " + g.eu[e] + "-" + g.ev[e] + ": " + java.util.Arrays.toString(r));
+        }
+        // long paths: relative to the length, as before
+        SimpleGraph far = SimpleGraph.of(Graph.fromEdges(4, new int[] {0, 1, 0, 2}, new int[] {1, 3, 2, 3},
+                new double[] {1e3, 1e3, 1e3, 1e3 + 1.5e-10}, false));
+        double[] rf = raw(far);
+        for (int e = 0; e < far.m; e++) {
+            assertEquals(2.0, rf[e], 1e-12, "edge " + far.eu[e] + "-" + far.ev[e] + ": " + java.util.Arrays.toString(rf));
+        }
+        SimpleGraph apart = SimpleGraph.of(Graph.fromEdges(4, new int[] {0, 1, 0, 2}, new int[] {1, 3, 2, 3},
+                new double[] {1e-3, 1e-3, 1e-3, 1e-3 + 1e-9}, false));
+        double[] ra = raw(apart);
+        assertEquals(3.0, value(apart, ra, 0, 1) + 0, 1e-12, java.util.Arrays.toString(ra));
+        assertEquals(1.0, value(apart, ra, 2, 3), 1e-12, java.util.Arrays.toString(ra));
+    }
+
+    @Test
     void equalsExactRationalArithmeticOnRandomDecimalWeights() {
         for (long seed = 1; seed <= 6; seed++) {
             Random r = new Random(seed);
