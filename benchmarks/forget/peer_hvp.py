@@ -1,6 +1,6 @@
 """PyTorch's own Hessian-vector product of the forgetter's quadratic on the small CNN of Modelkit's
 HvpBenchmark: conv 16 3x3, Leaky-ReLU 0.01, conv 32 3x3 stride 2, Leaky-ReLU, flatten, linear 10, the last two
-layers with parameters linearized (P = 54,090; the first layer's output computed once, as Modelkit's bound
+layers with parameters linearized (P = 50,730; the first layer's output computed once, as Modelkit's bound
 batch does), a batch of 64 28x28 images, float64, 2 threads: H v = Jᵀ(J v)/N + λ v with functorch.jvp then
 functorch.vjp. Weights random (the product's cost does not depend on their values). Prints JSON:
 milliseconds per product (median of 5 runs of N)."""

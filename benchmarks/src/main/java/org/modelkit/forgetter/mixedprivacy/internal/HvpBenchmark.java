@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The forgetter's Hessian-vector product {@code H v = Jᵀ(J v)/N + λ v} (one J·v and one Jᵀ·u on a bound
  * batch) for the pre-trained small CNN (testdata/models/fashion-cnn-leaky: conv 16, Leaky-ReLU, conv 32
- * stride 2, Leaky-ReLU, linear 10), its last two layers linearized (P = 54,090), a batch of 64 Fashion-MNIST
+ * stride 2, Leaky-ReLU, linear 10), its last two layers linearized (P = 50,730), a batch of 64 Fashion-MNIST
  * test images, float64, 2 threads: the product conjugate gradients repeat. Compared with functorch's jvp +
  * vjp on the same layers by benchmarks/forget/peer_hvp.py in the same run.
  */
