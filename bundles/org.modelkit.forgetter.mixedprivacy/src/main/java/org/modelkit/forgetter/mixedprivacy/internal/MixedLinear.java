@@ -69,7 +69,7 @@ final class MixedLinear implements AutoCloseable {
 
     /**
      * The same network in float64: built anew from its spec, initialised in float64, and given the loaded
-     * parameters' values (DJL's {@code Block.cast} is not implemented for sequential blocks).
+     * parameters' values (DJL's {@code Block.cast} throws for sequential blocks).
      */
     static Block float64(ModelFiles.Loaded loaded, NDManager manager) {
         Block net = loaded.spec().build();
