@@ -1,6 +1,11 @@
 package org.modelkit.shell.format;
 
 import java.io.PrintStream;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.modelkit.api.progress.CancelledException;
 import org.modelkit.api.progress.Progress;
@@ -14,7 +19,11 @@ import org.modelkit.api.progress.Progress;
  *
  * <p>Once cancelled it writes nothing more, and the command's thread takes the interrupt over as the
  * cancelled state (clearing the thread's flag): Gogo's output is an interruptible channel, and one
- * write from an interrupted thread closes it, which leaves the shell without output for good.
+ * write from an interrupted thread closes it, which leaves the shell without output for good. For the
+ * same reason the line is written by a writer thread of its own, never by the command's thread: a
+ * Ctrl-C that interrupts the command while it is inside a write would close the channel too (the
+ * launcher check, which presses Ctrl-C just after a progress line appears, hit that about once in five
+ * runs). The caller waits for each write, so the output is in order and complete when report returns.
  */
 public final class ConsoleProgress implements Progress {
     private final PrintStream out;
@@ -30,8 +39,55 @@ public final class ConsoleProgress implements Progress {
      * @param intervalMillis the least time between two renderings, at least 0
      */
     public ConsoleProgress(PrintStream out, long intervalMillis) {
-        this.out = out;
+        this.out = sessionStream(out);
         this.intervalNanos = intervalMillis * 1_000_000L;
+    }
+
+    /** Writes for every instance; its thread ends when idle, so a stopped bundle leaves none behind. */
+    private static final ThreadPoolExecutor WRITER = writer();
+
+    private static ThreadPoolExecutor writer() {
+        ThreadPoolExecutor e = new ThreadPoolExecutor(1, 1, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "modelkit-progress-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        e.allowCoreThreadTimeOut(true);
+        return e;
+    }
+
+    /**
+     * Gogo's {@code System.out} picks the stream of the thread that writes; the writer thread must use
+     * the command's, so it is resolved here, in the command's thread ({@code getCurrent()} of Gogo's
+     * ThreadPrintStream, found by name: the runtime does not export that package).
+     */
+    private static PrintStream sessionStream(PrintStream out) {
+        try {
+            java.lang.reflect.Method current = out.getClass().getMethod("getCurrent");
+            Object s = current.invoke(out);
+            return s instanceof PrintStream p ? p : out;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return out;
+        }
+    }
+
+    /** Hands a write to the writer thread and waits for it; an interrupt while waiting cancels. */
+    private void write(String text, boolean newline) {
+        Future<?> f = WRITER.submit(() -> {
+            if (newline) {
+                out.println(text);
+            } else {
+                out.print(text);
+            }
+            out.flush();
+        });
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            cancelled.set(true); // the write goes on in the writer thread, which nobody interrupts
+        } catch (ExecutionException e) {
+            // the stream failed: a progress line is not worth failing the command for
+        }
     }
 
     @Override
@@ -52,8 +108,7 @@ public final class ConsoleProgress implements Progress {
         }
         last = now;
         // pad over what the previous, longer line left on the screen
-        out.print("\r" + line + " ".repeat(Math.max(0, shown.length() - line.length())));
-        out.flush();
+        write("\r" + line + " ".repeat(Math.max(0, shown.length() - line.length())), false);
         printed = true;
         shown = line;
     }
@@ -62,7 +117,7 @@ public final class ConsoleProgress implements Progress {
     public synchronized void finish() {
         isCancelled(); // takes an interrupt over before writing
         if (printed) {
-            out.println();
+            write("", true);
             printed = false;
             shown = "";
         }
