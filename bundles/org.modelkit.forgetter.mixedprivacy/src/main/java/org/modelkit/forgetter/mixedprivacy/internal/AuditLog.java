@@ -76,11 +76,6 @@ final class AuditLog {
         this.dir = dir;
     }
 
-    /** @return the folder */
-    Path dir() {
-        return dir;
-    }
-
     /** @return the log file of a model id */
     Path file(String id) {
         ModelHandle.checkId(id);

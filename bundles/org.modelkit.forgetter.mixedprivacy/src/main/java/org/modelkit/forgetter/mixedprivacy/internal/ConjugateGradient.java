@@ -12,7 +12,7 @@ import org.modelkit.api.progress.Progress;
  * as a product {@code v -> H v}, on flat NDArray vectors on the device (written here: DJL has no
  * iterative solver, and the operator is a pair of linearized-network products, not a matrix a library
  * could take). Stops when {@code ‖g − H d‖ <= tolerance·‖g‖} or after {@code maxIterations}; reports
- * every iteration and checks for cancellation. From d0 = 0 the objective
+ * every iteration (a count: the cap says nothing of how near convergence is) and checks for cancellation. From d0 = 0 the objective
  * {@code q(d) = ½ dᵀH d − gᵀd} falls at every iteration (in exact arithmetic); {@link Result#objective}
  * records it as {@code −½ dᵀ(g + r)}, which needs no extra product.
  */
@@ -35,7 +35,7 @@ final class ConjugateGradient {
      * @param g             the right-hand side
      * @param tolerance     relative residual to stop at
      * @param maxIterations at most this many products with H
-     * @param progress      one "cg" report per iteration; may cancel
+     * @param progress      one "cg iterations" report per iteration; may cancel
      * @return the solution and how it got there
      */
     static Result solve(UnaryOperator<NDArray> h, UnaryOperator<NDArray> precondition, NDArray g, double tolerance,
@@ -87,7 +87,7 @@ final class ConjugateGradient {
                 objective.add(-0.5 * (dot(x, g) + dot(x, r)));
             }
             it++;
-            progress.report("cg", it, maxIterations);
+            progress.report("cg iterations", it, -1); // the cap is no measure of how far it is
         }
         r.close();
         z.close();

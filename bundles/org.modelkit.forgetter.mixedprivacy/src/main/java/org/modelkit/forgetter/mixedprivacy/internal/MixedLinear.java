@@ -94,11 +94,6 @@ final class MixedLinear implements AutoCloseable {
         return manager;
     }
 
-    /** @return what the core network is */
-    ModelSpec spec() {
-        return spec;
-    }
-
     /** @return the names of the linearized parameters, in the order of the flat vector */
     List<String> parameterNames() {
         return model.parameterNames();

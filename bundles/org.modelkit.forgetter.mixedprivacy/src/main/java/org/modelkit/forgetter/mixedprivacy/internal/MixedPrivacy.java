@@ -122,7 +122,7 @@ final class MixedPrivacy {
      * @param w        the current user weights (not changed)
      * @param retain   the rows that stay, D_r (not empty)
      * @param s        λ, σ, tolerance, iterations, preconditioner
-     * @param progress one "cg" report per iteration; may cancel
+     * @param progress one "cg iterations" report per iteration; may cancel
      * @return w̃ and the certificate
      */
     static Step forget(MixedLinear ml, MixedLinear.Data d, NDArray w, int[] retain, MixedSettings s, Progress progress) {
