@@ -134,6 +134,93 @@ public final class Networks {
         return b.add(Pool.globalAvgPool2dBlock()).add(Linear.builder().setUnits(classes).build());
     }
 
+    /**
+     * A pre-trained network with a new head: the same architecture with {@code classes} outputs, every
+     * parameter copied from the pre-trained one but the last layer's, which gets PyTorch's standard
+     * initialisation of a linear layer, weight and bias from U(−1/√fan_in, 1/√fan_in), drawn from the seed
+     * in Java (the same numbers on every backend). Fine-tuning and its prediction start from this network.
+     *
+     * @param pretrained a loaded model
+     * @param classes    the new head's outputs, at least 1
+     * @param seed       the head's seed
+     * @param manager    where the new network's parameters live
+     * @return the spec with the new class count and the initialised block
+     * @throws IllegalArgumentException if the network does not end in a linear layer
+     */
+    public static ModelFiles.Loaded withNewHead(ModelFiles.Loaded pretrained, int classes, long seed,
+            ai.djl.ndarray.NDManager manager) {
+        checkPositive(classes, "classes");
+        ModelSpec o = pretrained.spec();
+        ModelSpec spec = new ModelSpec(o.architecture(), classes, o.nonlinearity(), o.batchNorm(), o.hidden(), o.input());
+        Block net = spec.build();
+        net.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, spec.batchShape(1));
+        java.util.List<String> head = Layers.last(Layers.withParameters(net), 1);
+        java.util.Map<String, ai.djl.nn.Parameter> from = new java.util.HashMap<>();
+        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : pretrained.block().getParameters()) {
+            from.put(p.getKey(), p.getValue());
+        }
+        java.util.Random rnd = new java.util.Random(seed);
+        long fanIn = -1;
+        for (String name : head) {
+            ai.djl.nn.Parameter p = net.getParameters().get(name);
+            if (name.endsWith("_weight")) {
+                if (p.getArray().getShape().dimension() != 2) {
+                    throw new IllegalArgumentException("the network's last layer '" + name + "' is not a linear layer");
+                }
+                fanIn = p.getArray().getShape().get(1);
+            }
+        }
+        if (fanIn < 1) {
+            throw new IllegalArgumentException("the network's last layer " + head + " has no linear weight");
+        }
+        double bound = 1 / Math.sqrt(fanIn);
+        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : net.getParameters()) {
+            ai.djl.ndarray.NDArray a = p.getValue().getArray();
+            if (head.contains(p.getKey())) {
+                float[] v = new float[(int) a.size()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) ((2 * rnd.nextDouble() - 1) * bound);
+                }
+                a.set(v);
+            } else {
+                ai.djl.nn.Parameter src = from.get(p.getKey());
+                if (src == null || !src.getArray().getShape().equals(a.getShape())) {
+                    throw new IllegalArgumentException("pre-trained parameter '" + p.getKey() + "' is missing or has another"
+                            + " shape");
+                }
+                a.set(src.getArray().toType(a.getDataType(), false).toFloatArray());
+            }
+        }
+        return new ModelFiles.Loaded(spec, net);
+    }
+
+    /**
+     * The same network in float64, for linearizations whose products must be exact to ~1e-12: built anew
+     * from its spec, initialised in float64 and given the loaded parameters' values (DJL's
+     * {@code Block.cast} throws for sequential blocks).
+     *
+     * @param loaded  a loaded network
+     * @param manager where the copy's parameters live
+     * @return the float64 copy
+     */
+    public static Block float64(ModelFiles.Loaded loaded, ai.djl.ndarray.NDManager manager) {
+        Block net = loaded.spec().build();
+        net.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT64, loaded.spec().batchShape(1));
+        java.util.Iterator<ai.djl.util.Pair<String, ai.djl.nn.Parameter>> from = loaded.block().getParameters().iterator();
+        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : net.getParameters()) {
+            ai.djl.util.Pair<String, ai.djl.nn.Parameter> q = from.next();
+            ai.djl.ndarray.NDArray src = q.getValue().getArray();
+            if (!p.getKey().equals(q.getKey()) || !src.getShape().equals(p.getValue().getArray().getShape())) {
+                throw new IllegalStateException("parameter " + q.getKey() + " " + src.getShape() + " does not match "
+                        + p.getKey() + " " + p.getValue().getArray().getShape());
+            }
+            try (ai.djl.ndarray.NDArray d = src.toType(ai.djl.ndarray.types.DataType.FLOAT64, false)) {
+                p.getValue().getArray().set(d.toDoubleArray());
+            }
+        }
+        return net;
+    }
+
     private static void checkPositive(int v, String what) {
         if (v < 1) {
             throw new IllegalArgumentException(what + " = " + v + " must be at least 1");

@@ -13,6 +13,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.modelkit.api.data.LabelledSet;
 import org.modelkit.api.data.Tensor;
@@ -158,6 +159,174 @@ public final class Training {
             }
         }
         return new Report(loss, trainAcc, evalAcc);
+    }
+
+    /**
+     * Fine-tuning with the squared loss on scaled one-hot targets, as training-time prediction models it:
+     * {@code L = 1/(2N) Σ_i ‖f(x_i) − α e_{y_i}‖²}, a fixed number of steps of heavy-ball SGD at a
+     * constant rate, {@code v ← m·v + ∇L_B(w) + ω·w; w ← w − η·v} (PyTorch's SGD without dampening;
+     * weight decay towards 0 on every parameter), where L_B is the same loss over the step's batch.
+     *
+     * @param steps        optimiser steps, at least 1
+     * @param batchSize    samples per step; the set's size (or more) is full-batch gradient descent,
+     *                     fewer draws each epoch's batches without replacement from a seeded shuffle
+     * @param learningRate η, finite and positive
+     * @param momentum     m in [0, 1)
+     * @param weightDecay  ω, finite and at least 0
+     * @param alpha        target scale α, finite and positive
+     * @param seed         the batch order's seed
+     */
+    public record MseConfig(int steps, int batchSize, double learningRate, double momentum, double weightDecay, double alpha,
+            long seed) {
+        /** @throws IllegalArgumentException naming the first field out of range */
+        public MseConfig {
+            if (steps < 1 || batchSize < 1) {
+                throw new IllegalArgumentException("steps = " + steps + " and batchSize = " + batchSize + " must be at least 1");
+            }
+            if (!(learningRate > 0 && Double.isFinite(learningRate))) {
+                throw new IllegalArgumentException("learningRate = " + learningRate + " must be finite and positive");
+            }
+            if (!(momentum >= 0 && momentum < 1)) {
+                throw new IllegalArgumentException("momentum = " + momentum + " must lie in [0, 1)");
+            }
+            if (!(weightDecay >= 0 && Double.isFinite(weightDecay))) {
+                throw new IllegalArgumentException("weightDecay = " + weightDecay + " must be finite and >= 0");
+            }
+            if (!(alpha > 0 && Double.isFinite(alpha))) {
+                throw new IllegalArgumentException("alpha = " + alpha + " must be finite and positive");
+            }
+        }
+    }
+
+    /**
+     * @param loss     L over the whole set before the first step and after each step ({@code steps + 1} values)
+     * @param accuracy the whole set's training accuracy at the same points
+     */
+    public record MseReport(double[] loss, double[] accuracy) {
+    }
+
+    /**
+     * Runs {@link MseConfig} on an initialised block, changing its parameters in place.
+     *
+     * @param block    an initialised network; every parameter that requires a gradient is trained
+     * @param manager  where its parameters live; every step works in a sub-manager of it
+     * @param train    the samples; labels must be below the block's number of outputs
+     * @param config   the settings
+     * @param progress one "steps" report per 10 steps; may cancel between steps
+     * @return the loss and accuracy curve
+     * @throws IllegalArgumentException if a label is not one of the block's outputs
+     * @throws CancelledException       if cancelled; the parameters are then those of the last step
+     */
+    public static MseReport trainMse(Block block, NDManager manager, LabelledSet train, MseConfig config, Progress progress) {
+        int n = train.size();
+        int b = Math.min(config.batchSize(), n);
+        double[] loss = new double[config.steps() + 1];
+        double[] acc = new double[config.steps() + 1];
+        List<ai.djl.nn.Parameter> params = new java.util.ArrayList<>();
+        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                params.add(p.getValue());
+            }
+        }
+        NDArray[] velocity = new NDArray[params.size()];
+        Random order = new Random(config.seed());
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        int next = n; // position in the current epoch's order; n: draw a new epoch
+        try (NDManager keep = manager.newSubManager()) {
+            NDArray x = features(keep, train.features(), idx);
+            NDArray y = targets(keep, train, idx, config.alpha(), outputs(block, keep, x));
+            for (int i = 0; i < velocity.length; i++) {
+                velocity[i] = keep.zeros(params.get(i).getArray().getShape(), params.get(i).getArray().getDataType());
+            }
+            evaluate(block, keep, x, y, train, loss, acc, 0);
+            for (int t = 0; t < config.steps(); t++) {
+                progress.checkCancelled();
+                int[] rows;
+                if (b == n) {
+                    rows = idx;
+                } else {
+                    if (next + b > n) {
+                        org.modelkit.api.data.Sampling.shuffle(idx, order);
+                        next = 0;
+                    }
+                    rows = Arrays.copyOfRange(idx, next, next + b);
+                    next += b;
+                }
+                try (NDManager m = keep.newSubManager()) {
+                    NDArray xb = b == n ? x : x.get(m.create(toLong(rows)));
+                    NDArray yb = b == n ? y : y.get(m.create(toLong(rows)));
+                    NDArray[] w = new NDArray[params.size()];
+                    for (int i = 0; i < w.length; i++) {
+                        w[i] = params.get(i).getArray();
+                        w[i].setRequiresGradient(true);
+                    }
+                    try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
+                        NDArray f = block.forward(new ai.djl.training.ParameterStore(m, false), new NDList(xb), true)
+                                .singletonOrThrow();
+                        gc.backward(f.sub(yb).square().sum().div(2.0 * rows.length));
+                    }
+                    for (int i = 0; i < w.length; i++) {
+                        NDArray g = w[i].getGradient().add(w[i].stopGradient().mul(config.weightDecay()));
+                        NDArray v = velocity[i].mul(config.momentum()).add(g);
+                        NDArray updated = w[i].stopGradient().sub(v.mul(config.learningRate()));
+                        v.attach(keep);
+                        velocity[i].close();
+                        velocity[i] = v;
+                        // a fresh leaf for the next step: no gradient carried over, no in-place update of a leaf
+                        w[i].intern(updated.duplicate());
+                        w[i].setRequiresGradient(true);
+                    }
+                }
+                evaluate(block, keep, x, y, train, loss, acc, t + 1);
+                if ((t + 1) % 10 == 0 || t + 1 == config.steps()) {
+                    progress.report("steps", t + 1, config.steps());
+                }
+            }
+        }
+        return new MseReport(loss, acc);
+    }
+
+    private static long outputs(Block block, NDManager m, NDArray x) {
+        try (NDManager t = m.newSubManager()) {
+            NDArray one = x.get("0:1");
+            return block.forward(new ai.djl.training.ParameterStore(t, false), new NDList(one), false).singletonOrThrow()
+                    .getShape().get(1);
+        }
+    }
+
+    private static NDArray targets(NDManager m, LabelledSet set, int[] rows, double alpha, long outputs) {
+        float[] y = new float[rows.length * (int) outputs];
+        for (int i = 0; i < rows.length; i++) {
+            int label = set.label(rows[i]);
+            if (label >= outputs) {
+                throw new IllegalArgumentException("label " + label + " of sample " + rows[i] + " is not one of the network's "
+                        + outputs + " outputs");
+            }
+            y[i * (int) outputs + label] = (float) alpha;
+        }
+        return m.create(y, new Shape(rows.length, outputs));
+    }
+
+    private static void evaluate(Block block, NDManager m, NDArray x, NDArray y, LabelledSet set, double[] loss, double[] acc,
+            int at) {
+        try (NDManager t = m.newSubManager()) {
+            NDArray f = block.forward(new ai.djl.training.ParameterStore(t, false), new NDList(x), false).singletonOrThrow();
+            f.attach(t);
+            loss[at] = f.sub(y).toType(ai.djl.ndarray.types.DataType.FLOAT64, false).square().sum().getDouble()
+                    / (2.0 * set.size());
+            acc[at] = set.accuracy(f.argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray());
+        }
+    }
+
+    private static long[] toLong(int[] a) {
+        long[] out = new long[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i];
+        }
+        return out;
     }
 
     /**

@@ -99,7 +99,17 @@ final class ConjugateGradient {
     /** @return the inner product of two flat vectors, computed on the device */
     static double dot(NDArray a, NDArray b) {
         try (NDArray p = a.mul(b); NDArray s = p.sum()) {
+            return scalar(s);
+        }
+    }
+
+    /** @return a scalar array's value, float64 or float32 */
+    static double scalar(NDArray s) {
+        if (s.getDataType() == ai.djl.ndarray.types.DataType.FLOAT64) {
             return s.getDouble();
+        }
+        try (NDArray d = s.toType(ai.djl.ndarray.types.DataType.FLOAT64, false)) {
+            return d.getDouble();
         }
     }
 }

@@ -52,7 +52,7 @@ final class MixedPrivacy {
             for (int from = 0; from < order.length; from += s.batchSize()) {
                 progress.checkCancelled();
                 int[] rows = java.util.Arrays.copyOfRange(order, from, Math.min(order.length, from + s.batchSize()));
-                try (NDArray mask = d.mask(rows); NDArray g = d.gradient(w, mask, rows.length, s.lambda())) {
+                try (NDArray g = d.gradient(w, rows, s.lambda())) {
                     NDArray v = velocity.mul(s.momentum()).add(g);
                     NDArray next = w.sub(v.mul(rate));
                     velocity.close();
@@ -224,7 +224,7 @@ final class MixedPrivacy {
             e[i] = sigma * r.nextGaussian();
         }
         NDManager m = w.getManager();
-        try (NDArray eps = m.create(e).toType(DataType.FLOAT64, false)) {
+        try (NDArray eps = m.create(e).toType(w.getDataType(), false)) {
             return w.add(eps);
         }
     }

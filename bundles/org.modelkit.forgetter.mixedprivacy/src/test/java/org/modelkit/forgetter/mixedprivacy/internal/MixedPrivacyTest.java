@@ -111,6 +111,33 @@ class MixedPrivacyTest {
     }
 
     @Test
+    void aSetBoundInChunksKeptOrNotGivesTheSameProductsAndAMiniBatchGradientTheMaskedOne() {
+        int[] rows = Arrays.copyOf(random40, 32);
+        try (NDManager m = manager.newSubManager(); MixedLinear.Data chunked = ml.bind(users, S.alpha(), 97, true);
+                MixedLinear.Data streamed = ml.bind(users, S.alpha(), 130, false)) {
+            NDArray w = wu.duplicate();
+            w.attach(m);
+            NDArray mask = user.mask(Sampling.range(users.size()));
+            mask.attach(m);
+            double[] h1 = values(user.hvp(w, mask, users.size(), S.lambda()));
+            double[] h2 = values(chunked.hvp(w, mask, users.size(), S.lambda()));
+            assertTrue(norm(h1) > 1, "H w is not zero");
+            assertTrue(distance(h1, h2) <= 1e-12 * norm(h1), "5 chunks of 97 rows and 1 chunk: |Δ(H w)| = "
+                    + distance(h1, h2) + " of " + norm(h1));
+            double[] h3 = values(streamed.hvp(w, mask, users.size(), S.lambda()));
+            assertTrue(distance(h1, h3) <= 1e-12 * norm(h1), "4 chunks of 130 rows, each passed anew per product,"
+                    + " and 1 kept chunk: |Δ(H w)| = " + distance(h1, h3) + " of " + norm(h1));
+            assertTrue(Arrays.equals(user.predict(w), streamed.predict(w)), "the same predictions");
+            NDArray sub = user.mask(rows);
+            sub.attach(m);
+            double[] masked = values(user.gradient(w, sub, rows.length, S.lambda()));
+            double[] own = values(chunked.gradient(w, rows, S.lambda()));
+            assertTrue(distance(masked, own) <= 1e-12 * norm(masked), "a mini-batch's gradient from its own pass and"
+                    + " as a masked product over the set: |Δ| = " + distance(masked, own) + " of " + norm(masked));
+        }
+    }
+
+    @Test
     void theNewtonStepLandsOnTheRetrainedOptimumFromUnconvergedWeights() {
         Oracle o = new Oracle();
         double[] w = values(wu);
@@ -230,7 +257,7 @@ class MixedPrivacyTest {
     void userWeightsZeroAreTheCoreNetworkBitForBit() throws Exception {
         try (NDManager m = manager.newSubManager()) {
             ModelFiles.Loaded core = ModelFiles.load(testdata("models/digits-mlp-core"), m);
-            Block own64 = MixedLinear.float64(core, m);
+            Block own64 = org.modelkit.nn.Networks.float64(core, m);
             NDArray x = org.modelkit.nn.Datasets.rows(m, users.features(), Sampling.range(users.size()))
                     .toType(DataType.FLOAT64, false);
             double[] own = values(own64.forward(new ai.djl.training.ParameterStore(m, false), new ai.djl.ndarray.NDList(x),
@@ -279,7 +306,7 @@ class MixedPrivacyTest {
         Oracle() {
             try (NDManager m = manager.newSubManager()) {
                 ModelFiles.Loaded core = ModelFiles.load(testdata("models/digits-mlp-core"), m);
-                Block b = MixedLinear.float64(core, m);
+                Block b = org.modelkit.nn.Networks.float64(core, m);
                 List<double[]> p = new ArrayList<>();
                 List<Shape> shapes = new ArrayList<>();
                 for (Pair<String, Parameter> x : b.getParameters()) {
