@@ -141,8 +141,8 @@ final class ModeDynamics {
      * @param how      how momentum enters
      * @param noise    whether mini-batches add the mean-field variance (momentum 0, B &lt; N)
      * @param progress one "predicted steps" report per 100 steps; may cancel
-     * @return per point (before step 0, after each step) the expected loss and the mean modes: loss[t] and
-     *         the mean residual in the eigenbasis, stored for {@link #residuals}
+     * @return per point (before step 0, after each step) the expected loss and the mean residual's modes
+     *         (scaled to N samples; {@code U μ_t / √scale} is the residual of the samples Θ came from)
      * @throws IllegalArgumentException naming λ_max and the largest stable rate if the plan diverges, or
      *                                  if the batch is larger than N
      */
@@ -222,34 +222,6 @@ final class ModeDynamics {
      * @param means the mean residual's modes at each point (scaled to N samples)
      */
     record Curve(double[] loss, double[][] means) {
-    }
-
-    /**
-     * The predicted residual of the samples Θ was formed from, in sample space, at some points of a curve:
-     * {@code r_t = U μ_t / √scale}.
-     *
-     * @param curve  a prediction
-     * @param points which points
-     * @return [points][NC]
-     */
-    double[][] residuals(Curve curve, int[] points) {
-        int m = lambda.length;
-        double[][] out = new double[points.length][m];
-        double inv = 1 / Math.sqrt(scale);
-        for (int j = 0; j < points.length; j++) {
-            double[] mu = curve.means()[points[j]];
-            double[] r = out[j];
-            for (int i = 0; i < m; i++) {
-                double acc = 0;
-                int row = i * m;
-                double[] ud = u.data;
-                for (int k = 0; k < m; k++) {
-                    acc += ud[row + k] * mu[k];
-                }
-                r[i] = acc * inv;
-            }
-        }
-        return out;
     }
 
     static double sumSquares(double[] v) {

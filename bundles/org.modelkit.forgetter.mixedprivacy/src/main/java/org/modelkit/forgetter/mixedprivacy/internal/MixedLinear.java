@@ -141,7 +141,11 @@ final class MixedLinear implements AutoCloseable {
      * @throws IllegalArgumentException if the samples do not fit the core network's input or classes
      */
     Data bind(LabelledSet set, double alpha) {
-        return bind(set, alpha, CHUNK, set.size() <= RETAIN);
+        long values = 1;
+        for (int d : sampleShape(set.features())) {
+            values *= d;
+        }
+        return bind(set, alpha, chunkRows(values), set.size() <= RETAIN);
     }
 
     /**
@@ -175,12 +179,20 @@ final class MixedLinear implements AutoCloseable {
     }
 
     /**
-     * Rows per chunk: one chunk's primal pass and the graph of one Jᵀu over it stay small enough for the
-     * CPU's caches and the allocator's reuse. Measured on the Fashion-MNIST CNN (10,000 images, float32,
-     * streamed): chunks of 2,048 rows made one Hessian-vector product 40 s, most of it page faults on
-     * activations of hundreds of MB each.
+     * Input values per chunk: a chunk holds {@code CHUNK_VALUES / (values per sample)} rows, between 64
+     * and 4,096, so that one chunk's primal pass and the graph of one Jᵀu over it stay small enough for
+     * the CPU's caches and the allocator's reuse, while small samples keep few chunks (every chunk is a
+     * separate pass, and a conjugate-gradient solve on digits makes thousands). Digits (64 values): one
+     * chunk of up to 4,096 rows; Fashion-MNIST (784): 334 rows. Measured on the Fashion-MNIST CNN (10,000
+     * images, float32, streamed): chunks of 2,048 rows made one Hessian-vector product 40 s, most of it
+     * page faults on activations of hundreds of MB each; 256 rows, 7 s.
      */
-    static final int CHUNK = 256;
+    static final int CHUNK_VALUES = 1 << 18;
+
+    /** @return the rows per chunk for samples of this many values */
+    static int chunkRows(long valuesPerSample) {
+        return (int) Math.max(64, Math.min(4096, CHUNK_VALUES / Math.max(1, valuesPerSample)));
+    }
     /** Rows that estimate the K-FAC factors of a larger selection. */
     static final int KFAC_SAMPLE = 2048;
     /**
@@ -193,7 +205,7 @@ final class MixedLinear implements AutoCloseable {
 
     /**
      * A bound labelled set and the quadratic objective over a chosen subset of its rows. The set is bound
-     * in chunks of {@link #CHUNK} rows: J·v concatenates the chunks' products and Jᵀu sums them, so no
+     * in chunks ({@link #chunkRows}): J·v concatenates the chunks' products and Jᵀu sums them, so no
      * single pass (or backward graph) spans 10,000 images; see {@link #RETAIN} for when the chunks' primal
      * passes are kept.
      */

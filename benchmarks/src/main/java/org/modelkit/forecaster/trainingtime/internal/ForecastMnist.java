@@ -1,0 +1,142 @@
+package org.modelkit.forecaster.trainingtime.internal;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.modelkit.api.data.LabelledSet;
+import org.modelkit.api.progress.Progress;
+import org.modelkit.api.trainingtime.TrainingPlan;
+import org.modelkit.compute.api.TensorBackend;
+import org.modelkit.compute.pytorch.LocalBackends;
+import org.modelkit.io.Idx;
+import org.modelkit.io.LinePlot;
+import org.modelkit.linearizer.lqf.internal.LqfLinearizer;
+import org.modelkit.nn.ModelFiles;
+import org.modelkit.nn.Training;
+
+/**
+ * The issue's CNN benchmark at N = 300 (benchmarks/forecast/run mnist): the committed Fashion-MNIST CNN
+ * (testdata/models/fashion-cnn-leaky) with a new standard-initialised 10-class head fine-tuned on the
+ * first 300 of the committed MNIST training images (NC = 3,000, the full Θ), α = 1. GD, momentum 0.9 and
+ * SGD with B ∈ {16, 64, 128}, three learning rates each (fractions of the largest stable one); predicted
+ * against actual T(ε) at ε = 0.3, 0.1, 0.05 (actual: one seed); subsets of 150 and 75 samples against the
+ * full prediction; the cost of training against the prediction's as the plan grows. One PNG per setting
+ * in benchmarks/forecast/results/. Prints markdown.
+ */
+public final class ForecastMnist {
+    private ForecastMnist() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of("benchmarks/forecast/results");
+        Files.createDirectories(out);
+        LabelledSet all = Idx.readLabelled(Path.of("testdata/mnist/train-1000-images-idx3-ubyte.gz"),
+                Path.of("testdata/mnist/train-1000-labels-idx1-ubyte.gz"), null);
+        int[] first = new int[300];
+        Arrays.setAll(first, i -> i);
+        LabelledSet train = all.select(first);
+        Path model = Path.of("testdata/models/fashion-cnn-leaky");
+        TensorBackend backend = LocalBackends.pytorchCpu("bench");
+        Forecasting.Options o = new Forecasting.Options(10, 1, 0, 0, ModeDynamics.Momentum.EXACT, true, 1, 3000);
+        try (NDManager m = backend.newManager()) {
+            Forecasting.Result full = Forecasting.predict(model, train, new TrainingPlan(10, 300, 1e-6, 0, 0, 0), o,
+                    new LqfLinearizer(), m, Progress.NONE);
+            double stable = full.dynamics().largestStableRate(new TrainingPlan(1, 300, 1, 0, 0, 0), ModeDynamics.Momentum.EXACT);
+            System.out.printf(Locale.ROOT, "Fashion-MNIST CNN (P = %,d), new 10-class head, 300 MNIST images (NC = 3,000): λ_max"
+                    + " %.1f, largest stable GD rate %.4g; prediction %.1f s (Jacobian rows, Θ, eigendecomposition).%n%n",
+                    full.parameters(), full.dynamics().largestEigenvalue(), stable, full.seconds());
+            System.out.println("## Predicted against actual steps to ε·L0 (actual: one run, seed 1)");
+            System.out.println();
+            System.out.println("| run | η | ε = 0.3 | ε = 0.1 | ε = 0.05 | training s | per step ms |");
+            System.out.println("|---|---|---|---|---|---|---|");
+            double[] fractions = {0.1, 0.3, 0.6};
+            double perStep = 0;
+            int measured = 0;
+            for (String kind : List.of("GD", "momentum 0.9", "SGD B 16", "SGD B 64", "SGD B 128")) {
+                for (double f : fractions) {
+                    int batch = kind.startsWith("SGD") ? Integer.parseInt(kind.substring(6)) : 300;
+                    double mom = kind.startsWith("momentum") ? 0.9 : 0;
+                    double lr = f * stable * (mom > 0 ? (1 - mom) : 1);
+                    TrainingPlan probe = new TrainingPlan(20_000, batch, lr, mom, 0, 0);
+                    double[] pred = full.dynamics().predict(probe, ModeDynamics.Momentum.EXACT, true, Progress.NONE).loss();
+                    int t05 = Forecasting.firstAtOrBelow(pred, 0.05 * pred[0]);
+                    int steps = Math.min(1500, t05 < 0 ? 1500 : (int) (1.6 * t05) + 10);
+                    TrainingPlan p = new TrainingPlan(steps, batch, lr, mom, 0, 0);
+                    Training.MseReport r;
+                    long t0 = System.nanoTime();
+                    try (NDManager t = m.newSubManager()) {
+                        ModelFiles.Loaded start = Forecasting.start(model, train, o, t);
+                        r = Training.trainMse(start.block(), t, train, new Training.MseConfig(steps, batch, lr, mom, 0, 1, 1),
+                                Progress.NONE);
+                    }
+                    double sec = (System.nanoTime() - t0) / 1e9;
+                    if (batch == 300) {
+                        perStep += sec / steps;
+                        measured++;
+                    }
+                    StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %.3g |", kind, lr));
+                    for (double eps : new double[] {0.3, 0.1, 0.05}) {
+                        row.append(ForecastDigits.cell(Forecasting.firstAtOrBelow(pred, eps * pred[0]),
+                                at(r.loss(), eps)));
+                    }
+                    row.append(String.format(Locale.ROOT, " %.1f | %.1f |", sec, 1000 * sec / steps));
+                    System.out.println(row);
+                    System.out.flush();
+                    LinePlot.write(out.resolve(String.format(Locale.ROOT, "mnist-%s-%.0f.png", kind.replace(' ', '-'),
+                            100 * f)), String.format(Locale.ROOT, "%s, η %.3g (%.0f%% of the stable rate), 300 MNIST images", kind,
+                            lr, 100 * f), "step", "loss", true, List.of(LinePlot.Series.of("predicted",
+                                    Arrays.copyOf(pred, steps + 1), 0, true), LinePlot.Series.of("actual", r.loss(), 1, false)));
+                }
+            }
+
+            System.out.println();
+            System.out.println("## Θ from a subset (GD at 30% of the stable rate)");
+            System.out.println();
+            System.out.println("| n | T(0.3) | T(0.1) | T(0.05) | prediction s |");
+            System.out.println("|---|---|---|---|---|");
+            TrainingPlan gd = new TrainingPlan(5000, 300, 0.3 * stable, 0, 0, 0);
+            for (int n : new int[] {300, 150, 75}) {
+                Forecasting.Options os = new Forecasting.Options(10, 1, n == 300 ? 0 : n, 0, ModeDynamics.Momentum.EXACT, true, 1,
+                        3000);
+                Forecasting.Result r = n == 300 ? full : Forecasting.predict(model, train, gd, os, new LqfLinearizer(), m,
+                        Progress.NONE);
+                double[] l = r.dynamics().predict(gd, ModeDynamics.Momentum.EXACT, true, Progress.NONE).loss();
+                System.out.printf(Locale.ROOT, "| %d | %d | %d | %d | %.1f |%n", n, Forecasting.firstAtOrBelow(l, 0.3 * l[0]),
+                        Forecasting.firstAtOrBelow(l, 0.1 * l[0]), Forecasting.firstAtOrBelow(l, 0.05 * l[0]), r.seconds());
+            }
+
+            System.out.println();
+            System.out.println("## Cost: training against predicting, by plan length (full-batch GD)");
+            System.out.println();
+            perStep /= measured;
+            long c0 = System.nanoTime();
+            full.dynamics().predict(new TrainingPlan(10_000, 300, 0.3 * stable, 0, 0, 0), ModeDynamics.Momentum.EXACT, true,
+                    Progress.NONE);
+            double curvePerStep = (System.nanoTime() - c0) / 1e9 / 10_000;
+            double fixed = full.seconds();
+            System.out.printf(Locale.ROOT, "Training: %.1f ms per step (GD on 300 images, the loss over the set evaluated each"
+                    + " step). Prediction: %.1f s once (Jacobian, Θ, eigendecomposition) + %.3f ms per predicted step.%n%n",
+                    1000 * perStep, fixed, 1000 * curvePerStep);
+            System.out.println("| plan steps | training s | prediction s | training / prediction |");
+            System.out.println("|---|---|---|---|");
+            for (int steps : new int[] {100, 300, 1000, 3000, 10000, 30000}) {
+                double tr = perStep * steps;
+                double pr = fixed + curvePerStep * steps;
+                System.out.printf(Locale.ROOT, "| %,d | %.1f | %.1f | %.2fx |%n", steps, tr, pr, tr / pr);
+            }
+            double one = fixed / (perStep - curvePerStep);
+            double ten = 10 * fixed / (perStep - 10 * curvePerStep);
+            System.out.printf(Locale.ROOT, "%nTraining costs as much as the prediction at about %,.0f steps and 10x at about %s"
+                    + " (the paper: 30-45x for ResNets).%n", one, ten > 0 ? String.format(Locale.ROOT, "%,.0f steps", ten)
+                    : "never (the predicted curve's per-step cost exceeds a tenth of a training step)");
+        }
+    }
+
+    static double at(double[] loss, double eps) {
+        int a = Forecasting.firstAtOrBelow(loss, eps * loss[0]);
+        return a < 0 ? Double.NaN : a;
+    }
+}
