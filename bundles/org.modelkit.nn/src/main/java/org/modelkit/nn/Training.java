@@ -255,9 +255,14 @@ public final class Training {
                     rows = Arrays.copyOfRange(idx, next, next + b);
                     next += b;
                 }
+                // every array of a step, activations and the update's intermediates included, lives in m: an
+                // operation's result goes to its first operand's manager, so the inputs and the parameters'
+                // views are brought into m first (a full-batch run otherwise kept every step's activations)
                 try (NDManager m = keep.newSubManager()) {
-                    NDArray xb = b == n ? x : x.get(m.create(toLong(rows)));
-                    NDArray yb = b == n ? y : y.get(m.create(toLong(rows)));
+                    NDArray xb = b == n ? x.duplicate() : x.get(m.create(toLong(rows)));
+                    NDArray yb = b == n ? y.duplicate() : y.get(m.create(toLong(rows)));
+                    xb.attach(m);
+                    yb.attach(m);
                     NDArray[] w = new NDArray[params.size()];
                     for (int i = 0; i < w.length; i++) {
                         w[i] = params.get(i).getArray();
@@ -269,9 +274,15 @@ public final class Training {
                         gc.backward(f.sub(yb).square().sum().div(2.0 * rows.length));
                     }
                     for (int i = 0; i < w.length; i++) {
-                        NDArray g = w[i].getGradient().add(w[i].stopGradient().mul(config.weightDecay()));
-                        NDArray v = velocity[i].mul(config.momentum()).add(g);
-                        NDArray updated = w[i].stopGradient().sub(v.mul(config.learningRate()));
+                        NDArray wv = w[i].stopGradient();
+                        wv.attach(m);
+                        NDArray grad = w[i].getGradient();
+                        grad.attach(m);
+                        NDArray g = grad.add(wv.mul(config.weightDecay()));
+                        NDArray mv = velocity[i].mul(config.momentum());
+                        mv.attach(m);
+                        NDArray v = mv.add(g);
+                        NDArray updated = wv.sub(v.mul(config.learningRate()));
                         v.attach(keep);
                         velocity[i].close();
                         velocity[i] = v;
@@ -292,6 +303,7 @@ public final class Training {
     private static long outputs(Block block, NDManager m, NDArray x) {
         try (NDManager t = m.newSubManager()) {
             NDArray one = x.get("0:1");
+            one.attach(t);
             return block.forward(new ai.djl.training.ParameterStore(t, false), new NDList(one), false).singletonOrThrow()
                     .getShape().get(1);
         }
@@ -313,8 +325,9 @@ public final class Training {
     private static void evaluate(Block block, NDManager m, NDArray x, NDArray y, LabelledSet set, double[] loss, double[] acc,
             int at) {
         try (NDManager t = m.newSubManager()) {
-            NDArray f = block.forward(new ai.djl.training.ParameterStore(t, false), new NDList(x), false).singletonOrThrow();
-            f.attach(t);
+            NDArray xt = x.duplicate();
+            xt.attach(t);
+            NDArray f = block.forward(new ai.djl.training.ParameterStore(t, false), new NDList(xt), false).singletonOrThrow();
             loss[at] = f.sub(y).toType(ai.djl.ndarray.types.DataType.FLOAT64, false).square().sum().getDouble()
                     / (2.0 * set.size());
             acc[at] = set.accuracy(f.argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray());

@@ -269,8 +269,9 @@ final class Forecasting {
                 }
                 for (int t = 0; ; t++) {
                     try (NDManager s = m.newSubManager()) {
-                        NDArray r = all.forward(w).sub(y);
-                        r.attach(s);
+                        NDArray f = all.forward(w);
+                        f.attach(s);
+                        NDArray r = f.sub(y);
                         loss[t] = r.square().sum().getDouble() / (2.0 * n);
                         if (t == plan.steps()) {
                             break;
@@ -290,8 +291,11 @@ final class Forecasting {
                             NDArray xb = x.get(rows);
                             xb.attach(s);
                             try (LinearizedBatch part = lin.at(xb)) {
-                                NDArray rb = part.forward(w).sub(y.get(rows));
-                                rb.attach(s);
+                                NDArray fb = part.forward(w);
+                                fb.attach(s);
+                                NDArray yb = y.get(rows);
+                                yb.attach(s);
+                                NDArray rb = fb.sub(yb);
                                 g = part.vjp(rb.div(b));
                             }
                         }
@@ -299,8 +303,13 @@ final class Forecasting {
                         ai.djl.ndarray.NDList nextW = new ai.djl.ndarray.NDList();
                         ai.djl.ndarray.NDList nextV = new ai.djl.ndarray.NDList();
                         for (int i = 0; i < w.size(); i++) {
-                            NDArray vi = v.get(i).mul(plan.momentum()).add(g.get(i)).add(w.get(i).mul(plan.weightDecay()));
-                            NDArray wi = w.get(i).sub(vi.mul(plan.learningRate()));
+                            // in s: a result lives in its first operand's manager
+                            NDArray vs = v.get(i).duplicate();
+                            vs.attach(s);
+                            NDArray ws = w.get(i).duplicate();
+                            ws.attach(s);
+                            NDArray vi = vs.mul(plan.momentum()).add(g.get(i)).add(ws.mul(plan.weightDecay()));
+                            NDArray wi = ws.sub(vi.mul(plan.learningRate()));
                             vi.attach(m);
                             wi.attach(m);
                             nextV.add(vi);
