@@ -510,26 +510,30 @@ public final class FileModelStore implements ModelStore {
         Path idDir = root.resolve(id);
         Files.createDirectories(idDir);
         String created = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
-        for (int attempt = 0; attempt < 10_000; attempt++) {
-            int n = nextNumber(idDir);
-            Meta meta = new Meta(Meta.SCHEMA, id, n, formats, spec,
-                    parent == null ? null : parent.toString(), creator, created, props, files);
-            writeSynced(staged.resolve(META), meta.pretty());
-            readOnly(staged.resolve(META));
-            force(staged);
-            hook.at("synced");
-            Path target = idDir.resolve(Integer.toString(n));
-            if (!rename(staged, target)) {
-                makeWritable(staged.resolve(META));
-                Files.delete(staged.resolve(META)); // another publisher took n: try the next number
-                continue;
-            }
-            force(idDir);
-            readOnlyFolder(target);
-            hook.at("renamed");
-            String digest = meta.digest();
-            ModelHandle h = new ModelHandle(id, Integer.toString(n));
-            StateFile st = locked(id, () -> {
+        // the number is claimed (rename) and registered (state.json) under one lock, so versions are listed
+        // in the order of their numbers and the first number is the one that becomes current; claimed and
+        // registered under two locks, a later number could register first and take "current" (seen once in
+        // about ten runs of two threads and two processes publishing at once)
+        StoredModel published = locked(id, () -> {
+            for (int attempt = 0; attempt < 10_000; attempt++) {
+                int n = nextNumber(idDir);
+                Meta meta = new Meta(Meta.SCHEMA, id, n, formats, spec,
+                        parent == null ? null : parent.toString(), creator, created, props, files);
+                writeSynced(staged.resolve(META), meta.pretty());
+                readOnly(staged.resolve(META));
+                force(staged);
+                hook.at("synced");
+                Path target = idDir.resolve(Integer.toString(n));
+                if (!rename(staged, target)) {
+                    makeWritable(staged.resolve(META));
+                    Files.delete(staged.resolve(META)); // taken (a folder left by a killed publisher): the next number
+                    continue;
+                }
+                force(idDir);
+                readOnlyFolder(target);
+                hook.at("renamed");
+                String digest = meta.digest();
+                ModelHandle h = new ModelHandle(id, Integer.toString(n));
                 StateFile now = readState(id);
                 now = now == null ? StateFile.empty() : now;
                 if (!now.versions().containsKey(n)) {
@@ -539,11 +543,14 @@ public final class FileModelStore implements ModelStore {
                     }
                     writeState(id, now);
                 }
-                return now;
-            });
-            return stored(h, st, meta);
+                return stored(h, now, meta);
+            }
+            return null;
+        });
+        if (published == null) {
+            throw new IOException("publishing " + id + ": no free version number after 10000 attempts");
         }
-        throw new IOException("publishing " + id + ": no free version number after 10000 attempts");
+        return published;
     }
 
     /** An available version of the id whose files have the same names and digests, or null. */
