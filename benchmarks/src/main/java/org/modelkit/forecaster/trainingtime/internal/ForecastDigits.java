@@ -143,11 +143,9 @@ public final class ForecastDigits {
     static double[] actual(Path model, LabelledSet train, TrainingPlan p, Forecasting.Options o, int seeds, NDManager m) {
         double[] sum = new double[EPS.length];
         for (int s = 1; s <= seeds; s++) {
-            Forecasting.Options os = new Forecasting.Options(o.newHead(), 1, o.subset(), o.projection(), o.momentum(), o.noise(),
-                    o.alpha(), o.maxRows());
             Training.MseReport r;
             try (NDManager t = m.newSubManager()) {
-                ModelFiles.Loaded start = Forecasting.start(model, train, os, t);
+                ModelFiles.Loaded start = Forecasting.start(model, train, o, t); // the same head for every seed
                 r = Training.trainMse(start.block(), t, train, new Training.MseConfig(p.steps(), p.batchSize(), p.learningRate(),
                         p.momentum(), p.weightDecay(), o.alpha(), s), Progress.NONE);
             }

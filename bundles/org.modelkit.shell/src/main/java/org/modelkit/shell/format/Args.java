@@ -46,7 +46,7 @@ public final class Args {
      * @param option        the option as the user typed it
      * @param value         its value
      * @param min           the least allowed value
-     * @param max           the greatest allowed value
+     * @param max           the greatest allowed value (Double.MAX_VALUE: none, and none named)
      * @param minExclusive  whether min itself is refused
      * @return the value; NaN and infinities are refused
      */
@@ -57,7 +57,8 @@ public final class Args {
         } catch (NumberFormatException e) {
             v = Double.NaN;
         }
-        String range = " (expected a number " + (minExclusive ? "> " : "≥ ") + fmt(min) + " and ≤ " + fmt(max) + ")";
+        String range = " (expected a number " + (minExclusive ? "> " : "≥ ") + fmt(min)
+                + (max == Double.MAX_VALUE ? "" : " and ≤ " + fmt(max)) + ")"; // MAX_VALUE: no upper bound to name
         if (!Double.isFinite(v)) {
             throw new IllegalArgumentException(option + " '" + value + "': not a number" + range);
         }

@@ -96,6 +96,8 @@ class UsageTest {
         assertEquals("-l '1e': not a number (expected a number > 0 and ≤ 1)",
                 assertThrows(IllegalArgumentException.class, () -> Args.number("-l", "1e", 0, 1, true)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> Args.number("-l", "0", 0, 1, true));
+        assertEquals("--lr 'abc': not a number (expected a number > 0)", assertThrows(IllegalArgumentException.class,
+                () -> Args.number("--lr", "abc", 0, Double.MAX_VALUE, true)).getMessage(), "no upper bound to name");
         assertThrows(IllegalArgumentException.class, () -> Args.number("-l", "NaN", 0, 1, false));
         assertEquals("--steps 0: out of range ≥ 1",
                 assertThrows(IllegalArgumentException.class, () -> Args.wholeNumber("--steps", "0", 1, Integer.MAX_VALUE)).getMessage());

@@ -136,10 +136,9 @@ class ForecastingTest {
             int seeds = (Integer) run[2];
             double actual = 0;
             for (int s = 1; s <= seeds; s++) {
-                Forecasting.Options o = new Forecasting.Options(5, 1, 0, 0, ModeDynamics.Momentum.EXACT, true, 1, 3000);
                 Training.MseReport r;
                 try (NDManager m = manager.newSubManager()) {
-                    ModelFiles.Loaded start = Forecasting.start(model, train, o, m);
+                    ModelFiles.Loaded start = Forecasting.start(model, train, OPTIONS, m);
                     r = Training.trainMse(start.block(), m, train, new Training.MseConfig(p.steps(), p.batchSize(),
                             p.learningRate(), p.momentum(), p.weightDecay(), 1, s), Progress.NONE);
                 }
