@@ -32,19 +32,54 @@ final class Fixtures {
         return backend(configAdmin, "org.modelkit.compute.pytorch", "cpu", Map.of("backend.id", "pytorch-cpu", "device", "cpu"));
     }
 
-    /** Waits for the method service of that type and name (it appears once its backend is there). */
+    /**
+     * Waits for the method service of that type and name whose component has a backend bound (or has no
+     * "backend" reference): a service found while the previous test's backend configuration is still being
+     * deleted would lose its backend a moment later ("no compute backend is bound to method 'lqf'").
+     */
     static <T> T method(BundleContext context, Class<T> type, String name) throws InterruptedException {
         AtomicReference<T> found = new AtomicReference<>();
-        Await.until("the " + name + " method service", () -> {
+        Await.until("the " + name + " method service with a backend bound", () -> {
             try {
-                context.getServiceReferences(type, "(" + Method.NAME_PROPERTY + "=" + name + ")").stream().findFirst()
-                        .ifPresent(r -> found.set(context.getService(r)));
+                for (org.osgi.framework.ServiceReference<T> r : context.getServiceReferences(type,
+                        "(" + Method.NAME_PROPERTY + "=" + name + ")")) {
+                    if (backendBound(context, r)) {
+                        found.set(context.getService(r));
+                        return true;
+                    }
+                }
             } catch (InvalidSyntaxException e) {
                 throw new IllegalStateException(e);
             }
-            return found.get() != null;
+            return false;
         });
         return found.get();
+    }
+
+    /** Whether the service's DS component is active with its "backend" reference bound, or has none. */
+    private static boolean backendBound(BundleContext context, org.osgi.framework.ServiceReference<?> r) {
+        Object cid = r.getProperty("component.id");
+        var scrRef = context.getServiceReference(org.osgi.service.component.runtime.ServiceComponentRuntime.class);
+        if (cid == null || scrRef == null) {
+            return true;
+        }
+        var scr = context.getService(scrRef);
+        try {
+            for (var d : scr.getComponentDescriptionDTOs(r.getBundle())) {
+                for (var c : scr.getComponentConfigurationDTOs(d)) {
+                    if (c.id != ((Number) cid).longValue()) {
+                        continue;
+                    }
+                    boolean hasBackend = java.util.Arrays.stream(d.references).anyMatch(x -> x.name.equals("backend"));
+                    return c.state == org.osgi.service.component.runtime.dto.ComponentConfigurationDTO.ACTIVE
+                            && (!hasBackend || java.util.Arrays.stream(c.satisfiedReferences)
+                                    .anyMatch(x -> x.name.equals("backend") && x.boundServices.length > 0));
+                }
+            }
+            return false;
+        } finally {
+            context.ungetService(scrRef);
+        }
     }
 
     /** A shell session whose output is discarded (commands return their results). */
