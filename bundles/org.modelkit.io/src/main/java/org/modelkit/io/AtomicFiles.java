@@ -74,6 +74,107 @@ public final class AtomicFiles {
     }
 
     /**
+     * Writes several files as a whole: every content is written to a temporary file beside its target and
+     * forced to disk first; only then are they renamed into place, one after the other. If a content
+     * cannot be written, no target is touched; if a rename fails, the targets already replaced get their
+     * previous contents back (and those that did not exist are removed), so readers see the old set or
+     * the new one, never a mixture that outlives the call.
+     *
+     * @param files the targets, in the order they are renamed, with their writers
+     * @throws IOException if a directory cannot be created or writing or renaming fails; the targets are
+     *                     then as they were
+     * @throws IllegalArgumentException if two targets are the same file
+     * @since 1.4
+     */
+    public static void writeAll(java.util.Map<Path, Writer> files) throws IOException {
+        java.util.List<Path> targets = new java.util.ArrayList<>();
+        for (Path p : files.keySet()) {
+            Path abs = p.toAbsolutePath().normalize();
+            if (targets.contains(abs)) {
+                throw new IllegalArgumentException("'" + p + "' is named twice");
+            }
+            targets.add(abs);
+        }
+        java.util.List<Path> staged = new java.util.ArrayList<>();
+        java.util.List<Path> backups = new java.util.ArrayList<>();
+        int moved = 0;
+        boolean done = false;
+        try {
+            int i = 0;
+            for (java.util.Map.Entry<Path, Writer> e : files.entrySet()) {
+                Path abs = targets.get(i++);
+                Files.createDirectories(abs.getParent());
+                Path tmp;
+                try {
+                    tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+                } catch (java.nio.file.FileSystemException x) {
+                    throw userFacing(x, null, e.getKey());
+                }
+                staged.add(tmp);
+                keepOrOpenPermissions(tmp, abs);
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+                        OutputStream raw = java.nio.channels.Channels.newOutputStream(ch);
+                        OutputStream out = new BufferedOutputStream(raw, 1 << 16)) {
+                    e.getValue().write(out);
+                    out.flush();
+                    ch.force(true);
+                } catch (java.nio.file.FileSystemException x) {
+                    throw userFacing(x, tmp, e.getKey());
+                }
+            }
+            // the previous contents are kept (hard links where the file system has them, else copies) until
+            // every rename has succeeded
+            for (Path abs : targets) {
+                Path backup = null;
+                if (Files.exists(abs)) {
+                    backup = abs.resolveSibling("." + abs.getFileName() + ".previous-" + System.nanoTime());
+                    try {
+                        Files.createLink(backup, abs);
+                    } catch (IOException | UnsupportedOperationException x) {
+                        Files.copy(abs, backup, StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+                backups.add(backup);
+            }
+            for (int k = 0; k < targets.size(); k++) {
+                try {
+                    Files.move(staged.get(k), targets.get(k), StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException x) {
+                    Files.move(staged.get(k), targets.get(k), StandardCopyOption.REPLACE_EXISTING);
+                } catch (java.nio.file.FileSystemException x) {
+                    throw userFacing(x, staged.get(k), targets.get(k));
+                }
+                moved = k + 1;
+            }
+            done = true;
+        } finally {
+            if (!done) {
+                for (int k = 0; k < moved; k++) {
+                    Path b = backups.get(k);
+                    try {
+                        if (b != null) {
+                            Files.move(b, targets.get(k), StandardCopyOption.REPLACE_EXISTING);
+                        } else {
+                            Files.deleteIfExists(targets.get(k));
+                        }
+                    } catch (IOException ignored) {
+                        // best effort: the first error is the one reported
+                    }
+                }
+                for (Path s : staged) {
+                    Files.deleteIfExists(s);
+                }
+            }
+            for (Path b : backups) {
+                if (b != null) {
+                    Files.deleteIfExists(b);
+                }
+            }
+        }
+    }
+
+    /**
      * The error as the user should see it: naming the file they asked for, never the hidden temporary
      * file it was being written through (the original stays as the cause).
      */

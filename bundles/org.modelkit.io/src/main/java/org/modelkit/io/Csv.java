@@ -290,6 +290,19 @@ public final class Csv {
      * @throws IOException if writing fails; the file is then as it was
      */
     public static void writeRows(Path path, List<String> header, List<? extends List<?>> rows) throws IOException {
+        AtomicFiles.writeString(path, format(header, rows));
+    }
+
+    /**
+     * The text {@link #writeRows} writes, for a file written together with others
+     * ({@link AtomicFiles#writeAll}).
+     *
+     * @param header column names, or an empty list for none
+     * @param rows   the rows; cells are numbers, strings, booleans or null (written empty)
+     * @return the CSV text
+     * @since 1.4
+     */
+    public static String format(List<String> header, List<? extends List<?>> rows) {
         StringBuilder sb = new StringBuilder();
         if (!header.isEmpty()) {
             appendRow(sb, header);
@@ -297,7 +310,7 @@ public final class Csv {
         for (List<?> row : rows) {
             appendRow(sb, row);
         }
-        AtomicFiles.writeString(path, sb.toString());
+        return sb.toString();
     }
 
     private static void appendRow(StringBuilder sb, List<?> cells) {

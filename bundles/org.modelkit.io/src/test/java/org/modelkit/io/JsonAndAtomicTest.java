@@ -78,4 +78,41 @@ class JsonAndAtomicTest {
         IOException e2 = assertThrows(IOException.class, () -> AtomicFiles.writeString(notAFolder.resolve("y.txt"), "y"));
         org.junit.jupiter.api.Assertions.assertFalse(e2.getMessage().contains(".tmp"), e2.getMessage());
     }
+
+    @Test
+    void severalFilesAreWrittenAsAWholeOrNotAtAll() throws IOException {
+        Path a = tmp.resolve("out.csv");
+        Path b = tmp.resolve("out-top.png");
+        Files.writeString(a, "old a");
+        Map<Path, AtomicFiles.Writer> ok = new java.util.LinkedHashMap<>();
+        ok.put(a, out -> out.write("new a".getBytes()));
+        ok.put(b, out -> out.write("new b".getBytes()));
+        AtomicFiles.writeAll(ok);
+        assertEquals("new a", Files.readString(a));
+        assertEquals("new b", Files.readString(b));
+        // a writer fails: nothing changes
+        Map<Path, AtomicFiles.Writer> bad = new java.util.LinkedHashMap<>();
+        bad.put(a, out -> out.write("newer a".getBytes()));
+        bad.put(b, out -> {
+            throw new IOException("the picture cannot be drawn");
+        });
+        assertEquals("the picture cannot be drawn", assertThrows(IOException.class, () -> AtomicFiles.writeAll(bad)).getMessage());
+        assertEquals("new a", Files.readString(a));
+        assertEquals("new b", Files.readString(b));
+        // the second rename fails (its name is taken by a folder that is not empty): the first file gets its
+        // previous content back, the third is never created
+        Path folder = Files.createDirectories(tmp.resolve("out-hist.png"));
+        Files.writeString(folder.resolve("inside"), "keep");
+        Path c = tmp.resolve("z.txt");
+        Map<Path, AtomicFiles.Writer> clash = new java.util.LinkedHashMap<>();
+        clash.put(a, out -> out.write("newest a".getBytes()));
+        clash.put(folder, out -> out.write("h".getBytes()));
+        clash.put(c, out -> out.write("c".getBytes()));
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.writeAll(clash));
+        assertEquals(true, e.getMessage().contains("out-hist.png") && !e.getMessage().contains(".tmp"), e.getMessage());
+        assertEquals("new a", Files.readString(a));
+        assertEquals(false, Files.exists(c));
+        assertEquals(List.of("out-hist.png", "out-top.png", "out.csv"),
+                Files.list(tmp).map(p -> p.getFileName().toString()).sorted().toList(), "no temporary or backup file left");
+    }
 }
