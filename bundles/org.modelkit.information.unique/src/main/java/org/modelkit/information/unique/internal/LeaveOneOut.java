@@ -160,10 +160,12 @@ final class LeaveOneOut {
             NDArray coef = m.zeros(new Shape(size, cols), ai.djl.ndarray.types.DataType.FLOAT64);
             int every = Math.max(1, s.t() / 100);
             for (int t = 0; t < s.t(); t++) {
+                // a result lives in its first operand's manager: the step's temporaries start from prod (in st),
+                // only the next coefficients from coef (in m)
                 try (NDManager st = m.newSubManager()) {
                     NDArray prod = th.matMul(coef);
                     prod.attach(st);
-                    NDArray next = coef.sub(h.mul(prod.add(r)));
+                    NDArray next = coef.sub(prod.add(r).mul(h));
                     coef.close();
                     coef = next;
                 }
