@@ -11,7 +11,9 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface Classifier extends Method {
     /**
      * @param model    a model file (ONNX or TorchScript), or a model directory holding {@code model.onnx}
-     *                 and {@code model.pt}, of which the one the bound backend loads is taken
+     *                 and {@code model.pt}, of which the one the bound backend loads is taken, or a DJL model
+     *                 directory ({@code model.json}, {@code parameters.params}), which runs on a tensor
+     *                 backend (PyTorch)
      * @param features samples, first dimension = number of samples, with the shape the model takes
      *                 (grey images {@code [n, h, w]} get a channel axis)
      * @param progress "batch" reports; may cancel between batches

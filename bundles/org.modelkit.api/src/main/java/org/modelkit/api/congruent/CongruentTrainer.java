@@ -23,4 +23,20 @@ public interface CongruentTrainer extends Method {
      * @throws org.modelkit.api.progress.CancelledException if cancelled; nothing was written
      */
     CongruentResult train(ModelHandle reference, LabelledSet training, LabelledSet evaluation, Progress progress);
+
+    /**
+     * Trains a new model on folders: the references' logits are computed once per training sample (an
+     * ensemble averages its members' logits, or their probabilities as configured), then the new network is
+     * trained with the request's loss.
+     *
+     * @param request  the references, the new network, the data, the loss and where the result goes
+     * @param progress receives progress per epoch and may cancel
+     * @return the report
+     * @throws IllegalArgumentException naming the input and the problem (shapes, class counts, a reference
+     *                                  that outputs probabilities); nothing is written
+     * @throws java.io.UncheckedIOException if a reference cannot be read or the result cannot be written
+     * @throws org.modelkit.api.progress.CancelledException if cancelled; nothing was written
+     * @since 1.1
+     */
+    CongruentReport train(CongruentRequest request, Progress progress);
 }

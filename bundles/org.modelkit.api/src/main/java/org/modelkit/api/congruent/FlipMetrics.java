@@ -56,4 +56,35 @@ public record FlipMetrics(int samples, double referenceAccuracy, double newAccur
         double n = truth.length;
         return new FlipMetrics(truth.length, refOk / n, newOk / n, neg / n, pos / n);
     }
+
+    /** @return the error rate of the reference, 1 − referenceAccuracy */
+    public double referenceErrorRate() {
+        return 1 - referenceAccuracy;
+    }
+
+    /** @return the error rate of the new model, 1 − newAccuracy */
+    public double newErrorRate() {
+        return 1 - newAccuracy;
+    }
+
+    /**
+     * The negative flip rate relative to what independent errors would give: NFR / ((1 − ER_old)·ER_new).
+     *
+     * @return the relative NFR, or NaN when the reference is always wrong or the new model never is
+     * @since 1.1
+     */
+    public double relativeNegativeFlipRate() {
+        double d = referenceAccuracy * newErrorRate();
+        return d > 0 ? negativeFlipRate / d : Double.NaN;
+    }
+
+    /**
+     * The share of the new model's errors that are negative flips: NFR / ER_new.
+     *
+     * @return the negative flip impact, or NaN when the new model makes no error
+     * @since 1.1
+     */
+    public double negativeFlipImpact() {
+        return newErrorRate() > 0 ? negativeFlipRate / newErrorRate() : Double.NaN;
+    }
 }

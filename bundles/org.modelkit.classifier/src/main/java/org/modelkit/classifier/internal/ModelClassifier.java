@@ -19,6 +19,9 @@ import org.modelkit.compute.api.BackendBinding;
 import org.modelkit.compute.api.ComputeBackend;
 import org.modelkit.compute.api.LoadedModel;
 import org.modelkit.compute.api.ModelFormat;
+import org.modelkit.compute.api.TensorBackend;
+import org.modelkit.nn.Datasets;
+import org.modelkit.nn.ModelFiles;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -54,7 +57,7 @@ public class ModelClassifier implements Classifier {
 
     /** Without OSGi: a version string; bind a backend by hand. */
     ModelClassifier(String version) {
-        this.descriptor = new MethodDescriptor("classify", "a trained classifier (ONNX or TorchScript) on the bound backend",
+        this.descriptor = new MethodDescriptor("classify", "a trained classifier (ONNX, TorchScript, or a DJL model folder on PyTorch) on the bound backend",
                 "baseline", version, Set.of(Capability.INFERENCE));
         this.backend = new BackendBinding<>(descriptor);
     }
@@ -113,6 +116,15 @@ public class ModelClassifier implements Classifier {
                     return Map.entry(file, f);
                 }
             }
+            if (Files.isRegularFile(model.resolve(ModelFiles.PARAMETERS)) && Files.isRegularFile(model.resolve(ModelFiles.SPEC))) {
+                if (b instanceof TensorBackend) {
+                    return Map.entry(model, ModelFormat.DJL_PARAMETERS);
+                }
+                throw new IllegalArgumentException("model directory '" + model + "' holds DJL parameters (model.json,"
+                        + " parameters.params), which run on a tensor backend such as PyTorch; backend " + b.id() + " ("
+                        + b.engine() + ") loads " + loads.stream().map(ModelFormat::name)
+                        .collect(java.util.stream.Collectors.joining(", ")) + " models");
+            }
             throw new IllegalArgumentException("model directory '" + model + "' has no " + loads.stream()
                     .map(ModelClassifier::fileName).collect(java.util.stream.Collectors.joining(" or ")) + ", which backend "
                     + b.id() + " (" + b.engine() + ") needs");
@@ -150,6 +162,9 @@ public class ModelClassifier implements Classifier {
         int n = features.dim(0);
         int[] shape = features.shape();
         int[] batchShape = shape.length == 3 ? new int[] {0, 1, shape[1], shape[2]} : shape.clone();
+        if (chosen.getValue() == ModelFormat.DJL_PARAMETERS) {
+            return djl(file, (TensorBackend) b, features, p);
+        }
         int[] predicted = new int[n];
         float[] scores = null;
         int classes = 0;
@@ -193,5 +208,52 @@ public class ModelClassifier implements Classifier {
             throw new UncheckedIOException(e.getMessage(), e);
         }
         return new Classification(predicted, Tensor.of(scores, n, classes), b.id(), file.toString());
+    }
+
+    /**
+     * A DJL model folder (model.json, parameters.params) on a tensor backend: the network rebuilt from its
+     * spec, its parameters loaded, run in inference mode batch by batch; the scores are its outputs.
+     */
+    private static Classification djl(Path folder, TensorBackend b, Tensor features, Progress p) {
+        int n = features.dim(0);
+        try (ai.djl.ndarray.NDManager m = b.newManager()) {
+            ModelFiles.Loaded loaded;
+            try {
+                loaded = ModelFiles.load(folder, m);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+            int[] sample = java.util.Arrays.copyOfRange(features.shape(), 1, features.rank());
+            if (!loaded.spec().accepts(sample)) {
+                throw new IllegalArgumentException("samples of shape " + java.util.Arrays.toString(sample) + " do not fit model '"
+                        + folder + "', which takes " + java.util.Arrays.toString(loaded.spec().input()));
+            }
+            int classes = loaded.spec().classes();
+            float[] scores = new float[n * classes];
+            int[] predicted = new int[n];
+            for (int s = 0; s < n; s += BATCH) {
+                p.checkCancelled();
+                int[] rows = new int[Math.min(BATCH, n - s)];
+                for (int i = 0; i < rows.length; i++) {
+                    rows[i] = s + i;
+                }
+                try (ai.djl.ndarray.NDManager sub = m.newSubManager()) {
+                    ai.djl.ndarray.NDArray x = Datasets.rows(sub, features, rows);
+                    float[] o = loaded.block().forward(new ai.djl.training.ParameterStore(sub, false),
+                            new ai.djl.ndarray.NDList(x), false).singletonOrThrow()
+                            .toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                    System.arraycopy(o, 0, scores, s * classes, o.length);
+                    for (int i = 0; i < rows.length; i++) {
+                        int best = 0;
+                        for (int c = 1; c < classes; c++) {
+                            best = o[i * classes + c] > o[i * classes + best] ? c : best;
+                        }
+                        predicted[s + i] = best;
+                    }
+                }
+                p.report("batch", s / BATCH + 1, (n + BATCH - 1) / BATCH);
+            }
+            return new Classification(predicted, Tensor.of(scores, n, classes), b.id(), folder.toString());
+        }
     }
 }
