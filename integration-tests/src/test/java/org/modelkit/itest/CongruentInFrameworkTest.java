@@ -100,13 +100,15 @@ class CongruentInFrameworkTest {
         String train = testdata("fashion-mnist/train-2000-images-idx3-ubyte.gz").toString();
         String test = testdata("fashion-mnist/t10k-1000-images-idx3-ubyte.gz").toString();
         String old = testdata("models/fashion-mlp-old").toString();
-        Summary s = assertInstanceOf(Summary.class, session.execute("modelkit:distill -l ce,fd-kl -e 3 -n small-cnn -o " + out
-                + " " + old + " " + train + " " + test));
+        Summary s = assertInstanceOf(Summary.class, session.execute("modelkit:distill -l ce,fd-kl -e 3 -n small-cnn --publish pc -o "
+                + out + " " + old + " " + train + " " + test));
         System.out.println(s.headline() + "\n" + s.fields());
         assertTrue(s.headline().startsWith("2 losses trained; fewest negative flips: "), s.headline());
         assertTrue(Files.isRegularFile(out.resolve("ce/parameters.params")) && Files.isRegularFile(out.resolve("fd-kl/model.json")));
         assertEquals(1 + 2 * 3, Files.readAllLines(out.resolve("history.csv")).size());
         assertTrue(Files.size(out.resolve("nfr-vs-error.png")) > 5000);
+        assertTrue(s.fields().get("published").startsWith("pc-ce@1, pc-fd-kl@1"), s.fields().toString());
+        assertTrue(store.open(store.resolve("pc-fd-kl@1")).has("djl-params"));
         // flips of the CE model against the reference: the same NFR distill measured in memory
         Path flips = tmp.resolve("flips");
         Summary f = assertInstanceOf(Summary.class, session.execute("modelkit:flips -o " + flips + " " + old + " " + out.resolve("ce")

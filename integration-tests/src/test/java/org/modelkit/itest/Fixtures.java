@@ -43,8 +43,10 @@ final class Fixtures {
             try {
                 for (org.osgi.framework.ServiceReference<T> r : context.getServiceReferences(type,
                         "(" + Method.NAME_PROPERTY + "=" + name + ")")) {
-                    if (backendBound(context, r)) {
-                        found.set(context.getService(r));
+                    // the service may go away between the look-up and getService (null): look again
+                    T s = backendBound(context, r) ? context.getService(r) : null;
+                    if (s != null) {
+                        found.set(s);
                         return true;
                     }
                 }
@@ -90,9 +92,21 @@ final class Fixtures {
      */
     static StoreAt store(BundleContext context, ConfigurationAdmin configAdmin, java.nio.file.Path root) throws Exception {
         Configuration c = configAdmin.getConfiguration("org.modelkit.store", "?");
-        c.update(new Hashtable<>(Map.of("root", root.toString())));
+        Hashtable<String, Object> props = new Hashtable<>(Map.of("root", root.toString()));
+        c.update(props);
         AtomicReference<org.modelkit.api.model.ModelStore> store = new AtomicReference<>();
+        long[] last = {System.nanoTime()};
         Await.until("the model store on " + root, () -> {
+            // the previous test's deletion of this PID can reach SCR after this update (both are delivered
+            // asynchronously), leaving the store on its default root: say it again every 5 s until it lands
+            if (System.nanoTime() - last[0] > 5_000_000_000L) {
+                last[0] = System.nanoTime();
+                try {
+                    c.update(props);
+                } catch (java.io.IOException | IllegalStateException e) {
+                    // deleted meanwhile: the next round sees it
+                }
+            }
             org.osgi.framework.ServiceReference<org.modelkit.api.model.ModelStore> r =
                     context.getServiceReference(org.modelkit.api.model.ModelStore.class);
             org.modelkit.api.model.ModelStore s = r == null ? null : context.getService(r);

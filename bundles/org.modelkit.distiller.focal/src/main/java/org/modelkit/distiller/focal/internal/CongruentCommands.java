@@ -231,6 +231,8 @@ public class CongruentCommands {
             @Parameter(names = {"-n", "--net"}, absentValue = "") String net,
             @Descriptor("folder for one model per loss, history.csv and nfr-vs-error.png, written as a whole at the end")
             @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
+            @Descriptor("also publish each model to the store as ID-LOSS, with the (first) reference as parent when it is stored")
+            @Parameter(names = {"--publish"}, absentValue = "") String publish,
             @Descriptor("the reference model(s): stored models or folders, comma-separated for an ensemble") String ref,
             @Descriptor("the training samples: CSV with the label last, or IDX") String train,
             @Descriptor("the test samples") String test) throws IOException {
@@ -249,6 +251,12 @@ public class CongruentCommands {
             losses.add(loss);
         }
         long seed = Args.longNumber("--seed", seedArg, Long.MIN_VALUE, Long.MAX_VALUE);
+        if (!publish.isEmpty()) {
+            for (Loss loss : losses) {
+                Models.checkPublish(context, publish + "-" + loss.label());
+            }
+        }
+        Models.Resolved firstRef = Models.resolve(context, ref.split(",")[0].trim());
         List<Path> refs = models(ref);
         try (Methods.Held<CongruentTrainer> h = Methods.hold(context, CongruentTrainer.class, "congruent trainer", method)) {
             FocalDistiller d = held(h, method);
@@ -285,6 +293,22 @@ public class CongruentCommands {
                 writeRuns(outDir, losses, runs, ref);
                 f.put("written", outDir + ": " + String.join(", ", losses.stream().map(Loss::label).toList())
                         + ", history.csv, nfr-vs-error.png");
+                if (!publish.isEmpty()) {
+                    List<String> published = new ArrayList<>();
+                    for (int k = 0; k < losses.size(); k++) {
+                        FlipMetrics m = runs.get(k).result().metrics();
+                        Map<String, String> props = new LinkedHashMap<>();
+                        props.put("loss", losses.get(k).label());
+                        props.put("reference", ref);
+                        props.put("nfr", Double.toString(m.negativeFlipRate()));
+                        props.put("error", Double.toString(m.newErrorRate()));
+                        published.add(Models.publish(context, publish + "-" + losses.get(k).label(), firstRef.handle(),
+                                d.descriptor().name() + " " + d.descriptor().version(), props,
+                                Models.copying(outDir.resolve(losses.get(k).label()), Map.of())).handle().toString());
+                    }
+                    f.put("published", String.join(", ", published) + (firstRef.handle() == null ? ""
+                            : " (parent " + firstRef.handle() + ")"));
+                }
                 Loss best = losses.get(0);
                 for (int k = 1; k < losses.size(); k++) {
                     if (runs.get(k).result().metrics().negativeFlipRate() < runs.get(losses.indexOf(best)).result().metrics()

@@ -120,6 +120,12 @@ final class CongruentTraining {
                     }
                 }
                 loss[epoch] = sum / n;
+                if (!Double.isFinite(loss[epoch])) {
+                    // never hand back (or write) a network whose weights went non-finite
+                    throw new IllegalStateException(String.format(java.util.Locale.ROOT, "training with %s diverged in epoch %d:"
+                            + " the mean loss is %s (lr %s); lower the learning rate", o.loss().loss().label(), epoch + 1,
+                            loss[epoch], o.lr()));
+                }
                 if (test != null) {
                     int[] p = Training.predict(model, test.features(), 256);
                     last = FlipMetrics.of(test.labels(), referenceTest, p);
