@@ -71,13 +71,18 @@ class CongruentTrainingTest {
         return out;
     }
 
-    /** A model trained with cross-entropy by the nn library's own loop (not the code under test). */
-    static ModelFiles.Loaded trainPlain(ModelSpec spec, LabelledSet train, long seed) {
+    /**
+     * A model trained with cross-entropy by the nn library's own loop (not the code under test). The caller
+     * closes it: a Model nobody holds is closed by DJL's finalizer, and with it the arrays of a block still
+     * in use (an earlier version returned only the block, and a reference's logits came out NaN when the
+     * collector ran mid-forward).
+     */
+    static Model trainPlain(ModelSpec spec, LabelledSet train, long seed) {
         Model m = backend.newModel("old");
         m.setBlock(spec.build());
         Training.train(m, train, null, new Training.Config(EPOCHS, 256, Training.Method.ADAM, 1e-2, 0, 0,
                 Training.Schedule.CONSTANT, seed), Progress.NONE);
-        return new ModelFiles.Loaded(spec, m.getBlock());
+        return m;
     }
 
     static References.Logits logits(List<ModelFiles.Loaded> members, Tensor x) {
@@ -117,9 +122,13 @@ class CongruentTrainingTest {
         int[] wins = new int[treated.length];
         for (long seed = 1; seed <= 5; seed++) {
             LabelledSet[] d = mixture(seed);
-            References.Logits ref = logits(List.of(trainPlain(OLD, d[0], seed)), d[0].features());
-            int[] refTest = new References.Logits(References.forward(trainPlain(OLD, d[0], seed), d[1].features(), manager),
-                    10, OLD).predictions();
+            References.Logits ref;
+            int[] refTest;
+            try (Model old = trainPlain(OLD, d[0], seed)) {
+                ModelFiles.Loaded l = new ModelFiles.Loaded(OLD, old.getBlock());
+                ref = logits(List.of(l), d[0].features());
+                refTest = new References.Logits(References.forward(l, d[1].features(), manager), 10, OLD).predictions();
+            }
             FlipMetrics ce = distill(NEW, d[0], ref, d[1], refTest, Loss.CE, seed + 100);
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "seed %d: old ER %.2f%%; CE ER %.2f%% NFR %.2f%%",
                     seed, 100 * ce.referenceErrorRate(), 100 * ce.newErrorRate(), 100 * ce.negativeFlipRate()));
