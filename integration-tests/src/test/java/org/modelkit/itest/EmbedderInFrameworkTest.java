@@ -72,6 +72,24 @@ class EmbedderInFrameworkTest {
         Configuration c = configAdmin.getConfiguration(PID, "?");
         if (c.getProperties() != null) {
             c.delete();
+            // the component is delayed: an instance made while a refused configuration ('fast') was still in
+            // force fails, and the next test's injection then waited 30 s for nothing. Wait until a fresh
+            // instance can be made again (the deletion has reached SCR).
+            Await.until("the spectral embedder back on its defaults", () -> {
+                try {
+                    for (org.osgi.framework.ServiceReference<Embedder> r : context.getServiceReferences(Embedder.class,
+                            "(" + Method.NAME_PROPERTY + "=betweenness-spectral)")) {
+                        Embedder e = context.getService(r);
+                        if (e != null) {
+                            context.ungetService(r);
+                            return true;
+                        }
+                    }
+                } catch (org.osgi.framework.InvalidSyntaxException e) {
+                    throw new IllegalStateException(e);
+                }
+                return false;
+            });
         }
     }
 
