@@ -78,6 +78,20 @@ public final class Images {
             return new Frame(w, h, 1, px);
         }
         float[] px = new float[w * h * 3];
+        if (img.getColorModel() instanceof java.awt.image.ComponentColorModel && img.getRaster().getNumBands() >= 3
+                && img.getColorModel().getComponentSize(0) > 8) {
+            // 16-bit colour (getRGB would round it to 8 bits)
+            var raster = img.getRaster();
+            double max = (1 << img.getColorModel().getComponentSize(0)) - 1;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    for (int c = 0; c < 3; c++) {
+                        px[(y * w + x) * 3 + c] = (float) (raster.getSample(x, y, c) / max);
+                    }
+                }
+            }
+            return new Frame(w, h, 3, px);
+        }
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 int p = img.getRGB(x, y);
@@ -232,6 +246,38 @@ public final class Images {
             }
         }
         writePng(path, img);
+    }
+
+    /**
+     * Writes a frame atomically as a 16-bit grey or RGB PNG: a value v becomes round(v·65535), so a
+     * perturbation of 0.002 (half an 8-bit grey level) survives the round trip to within 1/65535.
+     *
+     * @param path  the file (.png)
+     * @param frame the image
+     * @throws IllegalArgumentException if the extension is not .png
+     * @throws IOException              if writing fails; the file is then as it was
+     */
+    public static void write16(Path path, Frame frame) throws IOException {
+        if (!path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw new IllegalArgumentException("cannot write '" + path.getFileName() + "' as 16 bits: use .png");
+        }
+        int w = frame.width();
+        int h = frame.height();
+        int c = frame.channels();
+        float[] px = frame.toArray();
+        java.awt.color.ColorSpace space = java.awt.color.ColorSpace.getInstance(c == 1 ? java.awt.color.ColorSpace.CS_GRAY
+                : java.awt.color.ColorSpace.CS_sRGB);
+        var model = new java.awt.image.ComponentColorModel(space, false, false, java.awt.Transparency.OPAQUE,
+                java.awt.image.DataBuffer.TYPE_USHORT);
+        var raster = java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_USHORT, w, h, c, null);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                for (int k = 0; k < c; k++) {
+                    raster.setSample(x, y, k, Math.round(px[(y * w + x) * c + k] * 65535f));
+                }
+            }
+        }
+        writePng(path, new BufferedImage(model, raster, false, null));
     }
 
     /**

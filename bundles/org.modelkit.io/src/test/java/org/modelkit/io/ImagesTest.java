@@ -110,4 +110,34 @@ class ImagesTest {
         assertMalformed(dir.resolve("b.pgm"), "is 3x2x1 but a.pgm is 2x2x1; all frames must match",
                 () -> Images.readFrames(dir));
     }
+
+    @Test
+    void sixteenBitPngKeepsAPerturbationThatEightBitsRoundAway() throws IOException {
+        Frame rgb = Images.read(data("stereo/motorcycle-left-quarter.png"));
+        float[] px = rgb.toArray();
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < px.length; i++) {
+            px[i] = Math.min(1, Math.max(0, px[i] + (r.nextBoolean() ? 0.002f : -0.002f)));
+        }
+        for (Frame f : List.of(new Frame(rgb.width(), rgb.height(), 3, px), new Frame(rgb.width(), rgb.height(), 3, px).toGrey())) {
+            Path p16 = tmp.resolve("f" + f.channels() + "-16.png");
+            Path p8 = tmp.resolve("f" + f.channels() + "-8.png");
+            Images.write16(p16, f);
+            Images.write(p8, f);
+            Frame back16 = Images.read(p16);
+            Frame back8 = Images.read(p8);
+            assertEquals(f.channels(), back16.channels());
+            float[] a = f.toArray();
+            float[] b16 = back16.toArray();
+            float[] b8 = back8.toArray();
+            double worst16 = 0;
+            double worst8 = 0;
+            for (int i = 0; i < a.length; i++) {
+                worst16 = Math.max(worst16, Math.abs(a[i] - b16[i]));
+                worst8 = Math.max(worst8, Math.abs(a[i] - b8[i]));
+            }
+            assertTrue(worst16 <= 0.5 / 65535 + 1e-7, "16-bit round trip error " + worst16);
+            assertTrue(worst8 > 0.0015, "8 bits should lose most of a 0.002 step, error " + worst8);
+        }
+    }
 }
