@@ -210,9 +210,18 @@ public class FlipGate implements PromotionGate {
     static String sha256(LabelledSet set) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4 * set.features().size());
-            buf.asFloatBuffer().put(set.features().toArray());
-            d.update(buf.array());
+            // the values big-endian, in 64 KB pieces: no copy of the whole set (10,000 images are 31 MB)
+            java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(1 << 16);
+            java.nio.FloatBuffer src = set.features().asBuffer();
+            while (src.hasRemaining()) {
+                chunk.clear();
+                java.nio.FloatBuffer piece = src.slice();
+                int n = Math.min(chunk.capacity() / 4, piece.remaining());
+                piece.limit(n);
+                chunk.asFloatBuffer().put(piece);
+                src.position(src.position() + n);
+                d.update(chunk.array(), 0, 4 * n);
+            }
             java.nio.ByteBuffer lab = java.nio.ByteBuffer.allocate(4 * set.size());
             lab.asIntBuffer().put(set.labels());
             d.update(lab.array());
