@@ -22,6 +22,21 @@ final class Fixtures {
     /** A factory configuration of a backend provider, for example ("org.modelkit.compute.pytorch", "cpu", ...). */
     static Configuration backend(ConfigurationAdmin configAdmin, String factoryPid, String name, Map<String, Object> values)
             throws Exception {
+        // the previous test deleted this same configuration, and SCR learns of a deletion asynchronously: a backend
+        // made now could be taken away by that late deletion, and with it every method bound to it, between a test's
+        // look-up of a method and its use ("no student-teacher trainer named 'eman' is installed"). Wait until the
+        // old backend is gone first.
+        String pid = factoryPid + "~" + name;
+        if (configAdmin.listConfigurations("(service.pid=" + pid + ")") == null) {
+            BundleContext context = org.osgi.framework.FrameworkUtil.getBundle(Fixtures.class).getBundleContext();
+            Await.until("the deleted backend " + pid + " to go", () -> {
+                try {
+                    return context.getServiceReferences((String) null, "(service.pid=" + pid + ")") == null;
+                } catch (InvalidSyntaxException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
         Configuration c = configAdmin.getFactoryConfiguration(factoryPid, name, "?");
         c.update(new Hashtable<>(values));
         return c;
