@@ -11,7 +11,9 @@ import java.util.Map;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
+import java.util.function.LongFunction;
 import org.modelkit.api.data.Disparity;
+import org.modelkit.api.data.Frame;
 import org.modelkit.api.data.StereoPair;
 import org.modelkit.api.perturb.AttackResult;
 import org.modelkit.api.perturb.AttackSpec;
@@ -263,15 +265,37 @@ public class StereoCommands {
         }
     }
 
-    /** @return the final loss and the clean figures on held-out random-dot pairs */
+    /** @return the PNG textures in a folder, named texture-*.png */
+    private static List<Frame> textures(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--data layered:" + dir + ": no such folder");
+        }
+        List<Frame> out = new ArrayList<>();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(x -> x.getFileName().toString().matches("texture-.*\\.png")).sorted().toList()) {
+                out.add(Images.read(f).toGrey());
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("--data layered:" + dir + ": no texture-*.png in it");
+        }
+        return out;
+    }
+
+    /** @return the final loss and the clean figures on held-out training-like pairs */
     @Descriptor("train a stereo network on random-dot stereo (SmoothL1, Adam, batch 8), optionally with adversarial augmentation")
     public Summary trainstereo(
             @Descriptor("the Perturber whose backend trains (modelkit:methods lists them)")
             @Parameter(names = {"-m", "--method"}, absentValue = StereoSpec.METHOD) String method,
             @Descriptor("the architecture: A (correlation volume) or B (concatenation volume, 3-D convolutions)")
             @Parameter(names = {"-a", "--architecture"}, absentValue = "A") String arch,
-            @Descriptor("the training data: random-dot")
+            @Descriptor("the training data: random-dot (24x48, disparity < 8) or layered:DIR (textured layered scenes, 64x128,"
+                    + " from the PNG textures in DIR, for example testdata/stereo)")
             @Parameter(names = {"--data"}, absentValue = "random-dot") String data,
+            @Descriptor("the disparity range of the network: 0 .. D-1 (default: 8 for random-dot, the configuration's for layered)")
+            @Parameter(names = {"-D", "--max-disparity"}, absentValue = "") String dArg,
+            @Descriptor("pairs per step")
+            @Parameter(names = {"--batch"}, absentValue = "8") String batchArg,
             @Descriptor("ε of FGSM augmentation on every second batch (0: none)")
             @Parameter(names = {"--adversarial"}, absentValue = "0") String advArg,
             @Descriptor("Adam steps")
@@ -281,7 +305,7 @@ public class StereoCommands {
             @Descriptor("the seed of the initialisation and the data")
             @Parameter(names = {"-s", "--seed"}, absentValue = "1") String seedArg,
             @Descriptor("the model folder to create, written as a whole at the end")
-            @Parameter(names = {"-o", "--out"}, absentValue = "") String out) {
+            @Parameter(names = {"-o", "--out"}, absentValue = "") String out) throws IOException {
         Methods.find(context, Perturber.class, "perturber", method);
         if (out.isEmpty()) {
             throw new IllegalArgumentException("-o DIR is missing: the model folder to create");
@@ -292,24 +316,32 @@ public class StereoCommands {
         if (!a.equals("A") && !a.equals("B")) {
             throw new IllegalArgumentException("-a '" + arch + "' is not one of A, B");
         }
-        if (!data.equals("random-dot")) {
-            throw new IllegalArgumentException("--data '" + data + "' is not one of random-dot");
+        if (!data.equals("random-dot") && !data.startsWith("layered:")) {
+            throw new IllegalArgumentException("--data '" + data + "' is not random-dot or layered:DIR");
         }
+        int batch = Args.wholeNumber("--batch", batchArg, 1, 1024);
         double adv = Args.number("--adversarial", advArg, 0, 1, false);
         int steps = Args.wholeNumber("-n", stepsArg, 1, 1_000_000);
         double lr = Args.number("--lr", lrArg, 0, 1, true);
         long seed = Args.longNumber("--seed", seedArg, Long.MIN_VALUE, Long.MAX_VALUE);
         try (Methods.Held<Perturber> h = Methods.hold(context, Perturber.class, "perturber", method)) {
             StereoPerturber p = held(h, method);
-            StereoSpec spec = StereoSpec.of(a, 1, RandomDot.MAX_DISPARITY);
+            boolean dots = data.equals("random-dot");
+            int d = dArg.isEmpty() ? (dots ? RandomDot.MAX_DISPARITY : p.maxDisparity()) : Args.wholeNumber("-D", dArg, 2, 512);
+            List<Frame> textures = dots ? List.of() : textures(Path.of(data.substring("layered:".length())));
+            LongFunction<StereoBatch> source = dots ? s -> RandomDot.generate(batch, seed * 1_000_003L + s)
+                    : s -> LayeredScenes.generate(batch, LayeredScenes.HEIGHT, LayeredScenes.WIDTH, d, textures,
+                            seed * 1_000_003L + s);
+            StereoSpec spec = StereoSpec.of(a, 1, d);
             ConsoleProgress progress = new ConsoleProgress(System.out, 1000);
-            StereoPerturber.Trained t = p.train(spec, s -> RandomDot.generate(8, seed * 1_000_003L + s),
-                    new StereoTraining.Options(steps, lr, adv), seed, outDir, progress);
-            StereoBatch test = RandomDot.generate(32, Long.MAX_VALUE - seed);
+            StereoPerturber.Trained t = p.train(spec, source, new StereoTraining.Options(steps, lr, adv), seed, outDir,
+                    progress);
+            StereoBatch test = dots ? RandomDot.generate(32, Long.MAX_VALUE - seed) : LayeredScenes.generate(32,
+                    LayeredScenes.HEIGHT, LayeredScenes.WIDTH, d, textures, Long.MAX_VALUE - seed);
             DisparityMetrics m = DisparityMetrics.of(p.predict(t.model(), test), test.disparity(), test.n());
             Map<String, String> fields = new LinkedHashMap<>();
             fields.put("model", outDir + " (" + spec + ")");
-            fields.put("evaluated on", "32 held-out random-dot pairs");
+            fields.put("evaluated on", "32 held-out " + (dots ? "random-dot pairs" : "layered scenes"));
             return new Summary(String.format(Locale.ROOT, "trained %s for %d steps, final loss %.4f; clean EPE %.3f px, D1 %.2f %%,"
                     + " bad-1 %.2f %%", a, steps, t.losses()[steps - 1], m.epe(), m.d1(), m.bad1()), fields);
         }

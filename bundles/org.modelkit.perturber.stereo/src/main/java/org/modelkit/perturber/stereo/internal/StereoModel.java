@@ -133,6 +133,9 @@ final class StereoModel {
         json.put("channels", spec.channels());
         json.put("hidden", spec.hidden());
         json.put("maxDisparity", spec.maxDisparity());
+        if ("B".equals(spec.architecture())) {
+            json.put("groups", StereoSpec.GROUPS);
+        }
         List<Map<String, Object>> ws = new ArrayList<>();
         for (StereoSpec.Param p : spec.params()) {
             ws.add(Map.of("name", p.name(), "shape", p.shape()));

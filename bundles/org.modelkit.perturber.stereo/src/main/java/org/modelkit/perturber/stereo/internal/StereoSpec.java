@@ -17,6 +17,8 @@ import java.util.List;
  * @param maxDisparity  disparities 0 .. maxDisparity − 1 are considered, at least 2
  */
 record StereoSpec(String method, String architecture, int inputChannels, int channels, int hidden, int maxDisparity) {
+    /** Net B's correlation groups (GwcNet's group-wise correlation); B's channels must be a multiple. */
+    static final int GROUPS = 4;
     /** The method name a model directory carries. */
     static final String METHOD = "stereopagnosia";
 
@@ -33,6 +35,9 @@ record StereoSpec(String method, String architecture, int inputChannels, int cha
         }
         if (channels < 1 || channels > 256 || hidden < 1 || hidden > 256) {
             throw new IllegalArgumentException("channels = " + channels + " and hidden = " + hidden + " must lie in [1, 256]");
+        }
+        if ("B".equals(architecture) && channels % GROUPS != 0) {
+            throw new IllegalArgumentException("net B's channels = " + channels + " must be a multiple of " + GROUPS);
         }
         if (maxDisparity < 2 || maxDisparity > 512) {
             throw new IllegalArgumentException("maxDisparity = " + maxDisparity + " must lie in [2, 512]");
@@ -79,7 +84,7 @@ record StereoSpec(String method, String architecture, int inputChannels, int cha
         } else {
             conv(p, "feature1", inputChannels, c, 9);
             conv(p, "feature2", c, c, 9);
-            conv(p, "aggregate1", 2 * c, hidden, 27); // kernel [out, in, 3, 3, 3] flattened
+            conv(p, "aggregate1", 2 * c + GROUPS, hidden, 27); // kernel [out, in, 3, 3, 3] flattened
             conv(p, "aggregate2", hidden, 1, 27);
         }
         return p;
