@@ -145,9 +145,13 @@ final class StereoNet {
         return p.mul(d).sum(new int[] {1});
     }
 
-    /** Features divided by their L2 norm over channels (as torch's F.normalize, eps 1e-12). */
+    /**
+     * Features divided by their L2 norm over channels: torch's F.normalize wherever the norm exceeds 1e-12, with
+     * 1e-24 added under the root so that a zero vector has a finite gradient (sqrt's derivative at 0 is infinite,
+     * and infinity times the zero below it is NaN).
+     */
     static NDArray normalise(NDArray f) {
-        return f.div(f.square().sum(new int[] {1}, true).sqrt().maximum(1e-12f));
+        return f.div(f.square().sum(new int[] {1}, true).add(1e-24f).sqrt().maximum(1e-12f));
     }
 
     /** @return {@code f} moved {@code k} columns right, zeros entering on the left: {@code out(x) = f(x − k)} */

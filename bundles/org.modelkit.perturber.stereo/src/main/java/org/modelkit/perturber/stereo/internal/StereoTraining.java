@@ -21,6 +21,20 @@ final class StereoTraining {
     private StereoTraining() {
     }
 
+    private static boolean finite(Passes.WeightGradient g) {
+        if (!Double.isFinite(g.loss())) {
+            return false;
+        }
+        for (float[] a : g.gradients()) {
+            for (float v : a) {
+                if (!Float.isFinite(v)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /**
      * @param steps       Adam steps, at least 1
      * @param lr          Adam's step size, &gt; 0
@@ -61,6 +75,7 @@ final class StereoTraining {
             m2[i] = new double[w[i].length];
         }
         double[] losses = new double[o.steps()];
+        int skipped = 0;
         for (int t = 0; t < o.steps(); t++) {
             progress.checkCancelled();
             StereoBatch b = data.apply(t);
@@ -69,10 +84,18 @@ final class StereoTraining {
                         Progress.NONE).perturbed();
             }
             Passes.WeightGradient g = Passes.weightGradient(model, b, manager);
-            if (!Double.isFinite(g.loss())) {
-                throw new IllegalStateException("training diverged: the loss of step " + (t + 1) + " is " + g.loss());
-            }
             losses[t] = g.loss();
+            if (!finite(g)) {
+                // a step whose loss or gradient is not finite changes nothing (libtorch has returned NaN at random on
+                // this machine: README, Known issues); many such steps mean the training itself diverged
+                skipped++;
+                if (skipped > Math.max(3, o.steps() / 100)) {
+                    throw new IllegalStateException("training diverged: " + skipped + " of the first " + (t + 1)
+                            + " steps had a loss or gradient that is not finite (step " + (t + 1) + ": loss " + g.loss() + ")");
+                }
+                progress.report("steps", t + 1, o.steps());
+                continue;
+            }
             double c1 = 1 - Math.pow(BETA1, t + 1);
             double c2 = 1 - Math.pow(BETA2, t + 1);
             for (int i = 0; i < w.length; i++) {
