@@ -175,8 +175,7 @@ public class StereoCommands {
                 double[] curveB = new double[eps.size()];
                 for (int k = 0; k < eps.size(); k++) {
                     double e = eps.get(k);
-                    AttackSpec spec = new AttackSpec(a, e, steps, base.alpha() == AttackSpec.defaultAlpha(base.epsilon())
-                            ? AttackSpec.defaultAlpha(e) : base.alpha(), base.momentum(), target, di, seed);
+                    AttackSpec spec = new AttackSpec(a, e, steps, perturber.alpha(e), base.momentum(), target, di, seed);
                     AttackResult r = perturber.attack(net, b, spec, progress);
                     clean = DisparityMetrics.of(r.clean().toArray(), b.disparity(), 1);
                     DisparityMetrics m = DisparityMetrics.of(r.attacked().toArray(), b.disparity(), 1);

@@ -97,6 +97,15 @@ public class StereoPerturber extends TensorMethod implements Perturber {
         return defaults(config);
     }
 
+    /**
+     * @param epsilon a bound
+     * @return the configured step size, or the paper's for that bound where the configuration leaves it at 0
+     */
+    double alpha(double epsilon) {
+        double a = config.alpha();
+        return a == 0 ? AttackSpec.defaultAlpha(epsilon) : a;
+    }
+
     /** @return the configured disparity range of new networks */
     int maxDisparity() {
         return config.maxDisparity();
@@ -157,7 +166,7 @@ public class StereoPerturber extends TensorMethod implements Perturber {
         Path dir = s.open(model).directory();
         AttackSpec d = defaults();
         AttackSpec spec = new AttackSpec(budget.attack(), budget.epsilon(), budget.steps(),
-                config.alpha() == 0 ? AttackSpec.defaultAlpha(budget.epsilon()) : d.alpha(), d.momentum(), d.target(),
+                alpha(budget.epsilon()), d.momentum(), d.target(),
                 d.diversity(), d.seed());
         return perturb(pair, null, dir, spec, progress).toPerturbation();
     }
