@@ -101,6 +101,40 @@ public final class ResultFolders {
         }
     }
 
+    /** Writes the files of a result into a staged folder. */
+    @FunctionalInterface
+    public interface Contents {
+        /**
+         * @param staged the empty folder to write into
+         * @throws IOException if a file cannot be written
+         */
+        void writeTo(Path staged) throws IOException;
+    }
+
+    /**
+     * Stages, writes and publishes a result in one call: {@link #stage}, {@code contents}, {@link #publish},
+     * and {@link #discard} of the staged folder if writing or publishing fails, so the earlier result (or
+     * nothing) stays in place.
+     *
+     * @param target   the result folder
+     * @param contents writes the files
+     * @throws IOException if a file cannot be written or the folder cannot be published
+     * @since 1.6
+     */
+    public static void write(Path target, Contents contents) throws IOException {
+        Path staged = stage(target);
+        boolean done = false;
+        try {
+            contents.writeTo(staged);
+            publish(staged, target);
+            done = true;
+        } finally {
+            if (!done) {
+                discard(staged);
+            }
+        }
+    }
+
     /** Deletes a staged folder after a failure (quietly: the failure is what matters). */
     public static void discard(Path staged) {
         try {

@@ -84,4 +84,25 @@ class ResultFoldersTest {
         ResultFolders.checkTarget(tmp.resolve("new/deeper"), "--out");
         assertFalse(Files.exists(tmp.resolve("new")), "checking created something");
     }
+
+    @Test
+    void writeKeepsTheEarlierResultWhenWritingFailsAndLeavesNoStagingFolder() throws IOException {
+        Path out = tmp.resolve("run");
+        ResultFolders.write(out, d -> {
+            Files.writeString(d.resolve("a.params"), "first a");
+            Files.writeString(d.resolve("b.json"), "first b");
+        });
+        ResultFolders.verify(out);
+        IOException e = assertThrows(IOException.class, () -> ResultFolders.write(out, d -> {
+            Files.writeString(d.resolve("a.params"), "second a");
+            throw new IOException("disk full");
+        }));
+        assertEquals("disk full", e.getMessage());
+        assertThrows(IllegalStateException.class, () -> ResultFolders.write(out, d -> {
+            throw new IllegalStateException("cancelled");
+        }));
+        ResultFolders.verify(out);
+        assertEquals("first a", Files.readString(out.resolve("a.params")));
+        assertEquals(0, siblings(), "a staging folder was left beside the result");
+    }
 }

@@ -132,19 +132,11 @@ public class CongruentCommands {
             pairRows.add(List.of(k[0], k[1], e.getValue()));
         });
         BufferedImage img = flipImages(set, c, negatives);
-        Path staged = ResultFolders.stage(outDir);
-        boolean done = false;
-        try {
+        ResultFolders.write(outDir, staged -> {
             Csv.writeRows(staged.resolve("flips.csv"), List.of("index", "label", "old", "new", "flip"), rows);
             Csv.writeRows(staged.resolve("flip-pairs.csv"), List.of("old_class", "new_class", "negative_flips"), pairRows);
             Images.writePng(staged.resolve("flips.png"), img);
-            ResultFolders.publish(staged, outDir);
-            done = true;
-        } finally {
-            if (!done) {
-                ResultFolders.discard(staged);
-            }
-        }
+        });
     }
 
     private static String name(LabelledSet set, int c) {
@@ -343,22 +335,14 @@ public class CongruentCommands {
             }
             lines.add(new LinePlot.Series(losses.get(k).label(), er, nfr, k, false));
         }
-        Path staged = ResultFolders.stage(outDir);
-        boolean done = false;
-        try {
+        ResultFolders.write(outDir, staged -> {
             for (int k = 0; k < losses.size(); k++) {
                 ModelFiles.save(staged.resolve(losses.get(k).label()), runs.get(k).spec(), runs.get(k).result().model().getBlock());
             }
             Csv.writeRows(staged.resolve("history.csv"), List.of("loss", "epoch", "train_loss", "error_rate", "nfr"), rows);
             LinePlot.write(staged.resolve("nfr-vs-error.png"), "negative flips against error, per epoch, reference " + ref,
                     "test error (%)", "negative flip rate (%)", false, lines);
-            ResultFolders.publish(staged, outDir);
-            done = true;
-        } finally {
-            if (!done) {
-                ResultFolders.discard(staged);
-            }
-        }
+        });
     }
 
     /** @return one line per gate that checks the id: its verdict */

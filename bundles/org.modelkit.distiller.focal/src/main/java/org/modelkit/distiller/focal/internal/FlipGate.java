@@ -180,9 +180,7 @@ public class FlipGate implements PromotionGate {
         r.put("reason", reason);
         r.put("flips", "flips.csv");
         try {
-            Path staged = ResultFolders.stage(dir);
-            boolean done = false;
-            try {
+            ResultFolders.write(dir, staged -> {
                 Json.write(staged.resolve("report.json"), r);
                 List<List<?>> rows = new ArrayList<>();
                 for (int i = 0; i < set.size(); i++) {
@@ -193,13 +191,7 @@ public class FlipGate implements PromotionGate {
                     }
                 }
                 Csv.writeRows(staged.resolve("flips.csv"), List.of("index", "label", "current", "candidate", "flip"), rows);
-                ResultFolders.publish(staged, dir);
-                done = true;
-            } finally {
-                if (!done) {
-                    ResultFolders.discard(staged);
-                }
-            }
+            });
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("gate " + name + " cannot write its report to " + dir + ": " + e.getMessage(),
                     e);

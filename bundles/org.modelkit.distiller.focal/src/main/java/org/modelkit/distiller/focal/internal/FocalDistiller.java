@@ -135,17 +135,9 @@ public class FocalDistiller extends TensorMethod implements CongruentTrainer {
         ResultFolders.checkTarget(output, "output '" + output + "'");
         Trained t = fit(references, network, train, test, o, probabilities, progress);
         try {
-            Path staged = ResultFolders.stage(output);
-            boolean done = false;
-            try {
+            ResultFolders.write(output, staged -> {
                 ModelFiles.save(staged, t.spec(), t.result().model().getBlock());
-                ResultFolders.publish(staged, output);
-                done = true;
-            } finally {
-                if (!done) {
-                    ResultFolders.discard(staged);
-                }
-            }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

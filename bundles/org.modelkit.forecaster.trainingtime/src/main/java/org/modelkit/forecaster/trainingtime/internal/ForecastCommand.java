@@ -205,9 +205,7 @@ public class ForecastCommand {
             }
             rows.add(row);
         }
-        Path staged = ResultFolders.stage(outDir);
-        boolean done = false;
-        try {
+        ResultFolders.write(outDir, staged -> {
             Csv.writeRows(staged.resolve("forecast.csv"), header, rows);
             List<LinePlot.Series> lines = new ArrayList<>();
             lines.add(LinePlot.Series.of("predicted (linearized)", loss, 0, true));
@@ -218,12 +216,6 @@ public class ForecastCommand {
             LinePlot.write(staged.resolve("forecast.png"), String.format(Locale.ROOT, "%s: training loss, η %s, momentum %s,"
                     + " batch %d", label, plan.learningRate(), plan.momentum(), plan.batchSize()), "step", "loss", true,
                     lines);
-            ResultFolders.publish(staged, outDir);
-            done = true;
-        } finally {
-            if (!done) {
-                ResultFolders.discard(staged);
-            }
-        }
+        });
     }
 }

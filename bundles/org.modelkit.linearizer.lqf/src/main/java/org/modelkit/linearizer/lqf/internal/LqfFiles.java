@@ -43,16 +43,11 @@ final class LqfFiles {
      * @param info  what lqf.json records
      */
     static void save(Path dir, ModelSpec spec, Block net, NDList delta, LqfFile info) throws IOException {
-        Path staged = ResultFolders.stage(dir);
-        try {
+        ResultFolders.write(dir, staged -> {
             AtomicFiles.write(staged.resolve(DELTA), out -> delta.encode(out));
             Json.write(staged.resolve(LQF), info);
             ModelFiles.save(staged, spec, net);
-            ResultFolders.publish(staged, dir);
-        } catch (IOException | RuntimeException e) {
-            ResultFolders.discard(staged);
-            throw e;
-        }
+        });
     }
 
     /**
