@@ -110,13 +110,45 @@ final class Attacks {
         return new Outcome(clean.withImages(l, r), difference(l, l0), difference(r, r0));
     }
 
+    /** Passes tried for one input gradient before the attack gives up. */
+    static final int ATTEMPTS = 3;
+
     private static Passes.InputGradient gradient(StereoModel model, StereoBatch b, float[] target, AttackSpec spec,
             SplittableRandom random, NDManager manager) {
-        if (spec.diversity() > 0 && random.nextDouble() < spec.diversity()) {
-            DiverseInput.View v = DiverseInput.draw(b.height(), b.width(), random);
-            return Passes.inputGradient(model, b, v.truth(target, b.n()), v, manager);
+        DiverseInput.View v = spec.diversity() > 0 && random.nextDouble() < spec.diversity()
+                ? DiverseInput.draw(b.height(), b.width(), random) : null;
+        float[] t = v == null ? target : v.truth(target, b.n());
+        String problem = null;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Passes.InputGradient g = Passes.inputGradient(model, b, t, v, manager);
+            problem = fault(g);
+            if (problem == null) {
+                return g;
+            }
+            // libtorch has returned such gradients at random on this machine (README, Known issues): the same pass
+            // again gives the right one
         }
-        return Passes.inputGradient(model, b, target, null, manager);
+        throw new IllegalStateException("the input gradient " + problem + " in " + ATTEMPTS + " passes on the same input");
+    }
+
+    /**
+     * @return what is impossible about an input gradient — a non-finite loss or entry, or one image's gradient
+     *         all zero while the other's is not (both images feed every cost) — or null if nothing is
+     */
+    static String fault(Passes.InputGradient g) {
+        if (!Double.isFinite(g.loss())) {
+            return "came with a loss of " + g.loss();
+        }
+        boolean left = false;
+        boolean right = false;
+        for (int i = 0; i < g.left().length; i++) {
+            if (!Float.isFinite(g.left()[i]) || !Float.isFinite(g.right()[i])) {
+                return "was not finite";
+            }
+            left |= g.left()[i] != 0;
+            right |= g.right()[i] != 0;
+        }
+        return left == right ? null : "was zero over the whole " + (left ? "right" : "left") + " image";
     }
 
     /** @return the largest float not above ε, so that a float comparison with it is a comparison with ε */

@@ -219,9 +219,7 @@ public class StereoCommands {
     private static void write(Path outDir, StereoBatch b, StereoModel net, List<List<?>> rows, List<Double> eps,
             Map<String, double[]> curves, Map<String, AttackResult> results, DisparityMetrics clean, float[] cleanB)
             throws IOException {
-        Path staged = ResultFolders.stage(outDir);
-        boolean done = false;
-        try {
+        ResultFolders.write(outDir, staged -> {
             Csv.writeRows(staged.resolve("results.csv"), List.of("attack", "epsilon", "mode", "epe", "rmse", "d1", "bad1",
                     "linf", "l0", "l1", "transfer_epe", "transfer_d1"), rows);
             double[] x = eps.stream().mapToDouble(Double::doubleValue).toArray();
@@ -255,13 +253,7 @@ public class StereoCommands {
                 }
                 Images.writePng(d.resolve("error.png"), StereoPictures.colour(err, b.width(), b.height(), max));
             }
-            ResultFolders.publish(staged, outDir);
-            done = true;
-        } finally {
-            if (!done) {
-                ResultFolders.discard(staged);
-            }
-        }
+        });
     }
 
     /** @return the PNG textures in a folder, named texture-*.png */
@@ -341,6 +333,7 @@ public class StereoCommands {
             Map<String, String> fields = new LinkedHashMap<>();
             fields.put("model", outDir + " (" + spec + ")");
             fields.put("evaluated on", "32 held-out " + (dots ? "random-dot pairs" : "layered scenes"));
+            fields.put("gradient checks", t.training().checks());
             return new Summary(String.format(Locale.ROOT, "trained %s for %d steps, final loss %.4f; clean EPE %.3f px, D1 %.2f %%,"
                     + " bad-1 %.2f %%", a, steps, t.losses()[steps - 1], m.epe(), m.d1(), m.bad1()), fields);
         }

@@ -223,40 +223,33 @@ public class StereoPerturber extends TensorMethod implements Perturber {
      * @param seed     the initialisation's seed
      * @param output   the model directory to create
      * @param progress receives steps, may cancel
-     * @return the trained model and its losses
+     * @return the trained model, its losses and the gradient checks' counts
      * @throws IllegalArgumentException if the output exists
      */
     Trained train(StereoSpec spec, LongFunction<StereoBatch> data, StereoTraining.Options o, long seed, Path output,
             Progress progress) {
         ResultFolders.checkTarget(output, "output '" + output + "'");
         StereoModel model = StereoModel.initial(spec, seed);
-        double[] losses;
+        StereoTraining.Result result;
         try (NDManager m = backend().newManager()) {
-            losses = StereoTraining.train(model, data, o, m, progress == null ? Progress.NONE : progress);
+            result = StereoTraining.train(model, data, o, m, progress == null ? Progress.NONE : progress);
         }
         try {
-            Path staged = ResultFolders.stage(output);
-            boolean done = false;
-            try {
-                model.save(staged);
-                ResultFolders.publish(staged, output);
-                done = true;
-            } finally {
-                if (!done) {
-                    ResultFolders.discard(staged);
-                }
-            }
+            ResultFolders.write(output, model::save);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Trained(model, losses);
+        return new Trained(model, result);
     }
 
     /**
-     * @param model  the trained network
-     * @param losses the loss of each step
+     * @param model    the trained network
+     * @param training the loss of each step and what the gradient checks did
      */
-    record Trained(StereoModel model, double[] losses) {
+    record Trained(StereoModel model, StereoTraining.Result training) {
+        double[] losses() {
+            return training.losses();
+        }
     }
 
     /** @return disparities of a batch */

@@ -52,6 +52,25 @@ class ExactTest {
         }
     }
 
+    /** @return the central difference of the loss at left pixel {@code i} */
+    static double centralDifference(StereoModel model, StereoBatch b, double[] left, int i, double h) {
+        double[] p = left.clone();
+        p[i] += h;
+        double up = lossOf(model, b, p, null);
+        p[i] -= 2 * h;
+        double down = lossOf(model, b, p, null);
+        return (up - down) / (2 * h);
+    }
+
+    static double relativeError(double a, double b) {
+        return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
+    }
+
+    /**
+     * Libtorch returns a wrong value now and then on this machine (README, Known issues), so a pixel whose analytic
+     * and numeric derivatives disagree is computed again, both derivatives, up to twice; the test fails only if the
+     * disagreement repeats, and prints how many pixels needed a second computation.
+     */
     static void check(StereoModel model) {
         StereoBatch b = RandomDot.generate(1, 5).slice(0, 1);
         double[] left = new double[b.left().length];
@@ -63,23 +82,31 @@ class ExactTest {
         SplittableRandom r = new SplittableRandom(7);
         double worst = 0;
         int checked = 0;
+        int recomputed = 0;
+        double h = 1e-5;
         for (int k = 0; k < 40; k++) {
             int i = r.nextInt(left.length);
-            double h = 1e-5;
-            double[] p = left.clone();
-            p[i] += h;
-            double up = lossOf(model, b, p, null);
-            p[i] -= 2 * h;
-            double down = lossOf(model, b, p, null);
-            double fd = (up - down) / (2 * h);
+            double fd = centralDifference(model, b, left, i, h);
             if (Math.abs(fd) < 1e-9 && Math.abs(g[i]) < 1e-9) {
                 continue;
             }
-            worst = Math.max(worst, Math.abs(fd - g[i]) / Math.max(Math.abs(fd), Math.abs(g[i])));
+            double e = relativeError(fd, g[i]);
+            for (int again = 0; again < 2 && e >= 1e-4; again++) {
+                recomputed++;
+                double[] g2 = new double[left.length];
+                lossOf(model, b, left, g2);
+                double fd2 = centralDifference(model, b, left, i, h);
+                System.out.println(model.spec() + ": pixel " + i + " analytic " + g[i] + " numeric " + fd
+                        + ", computed again: " + g2[i] + ", " + fd2);
+                g = g2;
+                fd = fd2;
+                e = relativeError(fd, g[i]);
+            }
+            worst = Math.max(worst, e);
             checked++;
         }
         System.out.println(model.spec() + ": input gradient vs central differences, worst relative error " + worst
-                + " over " + checked + " pixels");
+                + " over " + checked + " pixels (" + recomputed + " computed again)");
         assertTrue(checked >= 20, "only " + checked + " pixels had a gradient");
         assertTrue(worst < 1e-4, "worst relative error " + worst);
     }
@@ -150,5 +177,18 @@ class ExactTest {
         }
         assertTrue(worst <= 0.5 / 65535 + 1e-7, "16-bit round trip moved a value by " + worst);
         assertTrue(changed > back.length * 9 / 10, "the perturbation survived at only " + changed + " pixels");
+    }
+
+    /** The checks that make an attack compute a gradient again instead of stepping on a faulty one. */
+    @Test
+    void impossibleInputGradientsAreRecognised() {
+        assertEquals(null, Attacks.fault(new Passes.InputGradient(0.3, new float[] {1e-9f, 0}, new float[] {0, -2})));
+        assertEquals(null, Attacks.fault(new Passes.InputGradient(0, new float[2], new float[2])));
+        assertEquals("was zero over the whole left image",
+                Attacks.fault(new Passes.InputGradient(0.3, new float[2], new float[] {0, 1})));
+        assertEquals("was not finite", Attacks.fault(new Passes.InputGradient(0.3, new float[] {1, Float.NaN},
+                new float[] {0, 1})));
+        assertEquals("came with a loss of Infinity", Attacks.fault(new Passes.InputGradient(Double.POSITIVE_INFINITY,
+                new float[] {1, 1}, new float[] {0, 1})));
     }
 }
