@@ -131,6 +131,7 @@ public final class Training {
             for (int i = 0; i < n; i++) {
                 idx[i] = i;
             }
+            GradientGuard guard = new GradientGuard();
             for (int epoch = 0; epoch < config.epochs(); epoch++) {
                 org.modelkit.api.data.Sampling.shuffle(idx, order);
                 double lossSum = 0;
@@ -140,16 +141,17 @@ public final class Training {
                     int[] batch = Arrays.copyOfRange(idx, s * config.batchSize(), Math.min(n, (s + 1) * config.batchSize()));
                     try (NDManager m = model.getNDManager().newSubManager()) {
                         NDList[] xy = batch(m, train, batch);
-                        try (GradientCollector gc = trainer.newGradientCollector()) {
-                            NDList out = trainer.forward(xy[0]);
-                            NDArray l = trainer.getLoss().evaluate(xy[1], out);
-                            gc.backward(l);
-                            lossSum += l.getFloat() * batch.length;
-                            correct += out.singletonOrThrow().argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false)
+                        NDList[] out = new NDList[1];
+                        float l = guard.step(trainer, () -> {
+                            out[0] = trainer.forward(xy[0]);
+                            return trainer.getLoss().evaluate(xy[1], out[0]);
+                        });
+                        if (Float.isFinite(l)) { // NaN: a skipped step (GradientGuard)
+                            lossSum += l * batch.length;
+                            correct += out[0].singletonOrThrow().argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false)
                                     .eq(xy[1].singletonOrThrow().toType(ai.djl.ndarray.types.DataType.INT32, false))
                                     .sum().getLong();
                         }
-                        trainer.step();
                     }
                 }
                 loss[epoch] = lossSum / n;
@@ -245,6 +247,7 @@ public final class Training {
                 velocity[i] = keep.zeros(params.get(i).getArray().getShape(), params.get(i).getArray().getDataType());
             }
             evaluate(block, keep, x, y, train, loss, acc, 0);
+            GradientGuard guard = new GradientGuard();
             for (int t = 0; t < config.steps(); t++) {
                 progress.checkCancelled();
                 int[] rows;
@@ -275,37 +278,45 @@ public final class Training {
                     // accumulates): the same sum, but activations small enough for the allocator to reuse (a
                     // 5,000-image step of a small CNN made 200 MB arrays that were mapped and unmapped every step,
                     // 80 % of its time in the kernel)
-                    try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
-                        for (int c0 = 0; c0 < rows.length; c0 += CHUNK) {
-                            int c1 = Math.min(rows.length, c0 + CHUNK);
-                            try (NDManager c = m.newSubManager()) {
-                                NDArray xc = rows.length <= CHUNK ? xb : xb.get(c0 + ":" + c1);
-                                NDArray yc = rows.length <= CHUNK ? yb : yb.get(c0 + ":" + c1);
-                                xc.attach(c);
-                                yc.attach(c);
-                                NDArray f = block.forward(new ai.djl.training.ParameterStore(c, false), new NDList(xc), true)
-                                        .singletonOrThrow();
-                                gc.backward(f.sub(yc).square().sum().div(2.0 * rows.length));
+                    int[] batchRows = rows;
+                    guard.step(Arrays.asList(w), () -> {
+                        double sum = 0;
+                        try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
+                            for (int c0 = 0; c0 < batchRows.length; c0 += CHUNK) {
+                                int c1 = Math.min(batchRows.length, c0 + CHUNK);
+                                try (NDManager c = m.newSubManager()) {
+                                    NDArray xc = batchRows.length <= CHUNK ? xb : xb.get(c0 + ":" + c1);
+                                    NDArray yc = batchRows.length <= CHUNK ? yb : yb.get(c0 + ":" + c1);
+                                    xc.attach(c);
+                                    yc.attach(c);
+                                    NDArray f = block.forward(new ai.djl.training.ParameterStore(c, false), new NDList(xc), true)
+                                            .singletonOrThrow();
+                                    NDArray l = f.sub(yc).square().sum().div(2.0 * batchRows.length);
+                                    gc.backward(l);
+                                    sum += GradientGuard.value(l);
+                                }
                             }
                         }
-                    }
-                    for (int i = 0; i < w.length; i++) {
-                        NDArray wv = w[i].stopGradient();
-                        wv.attach(m);
-                        NDArray grad = w[i].getGradient();
-                        grad.attach(m);
-                        NDArray g = grad.add(wv.mul(config.weightDecay()));
-                        NDArray mv = velocity[i].mul(config.momentum());
-                        mv.attach(m);
-                        NDArray v = mv.add(g);
-                        NDArray updated = wv.sub(v.mul(config.learningRate()));
-                        v.attach(keep);
-                        velocity[i].close();
-                        velocity[i] = v;
-                        // a fresh leaf for the next step: no gradient carried over, no in-place update of a leaf
-                        w[i].intern(updated.duplicate());
-                        w[i].setRequiresGradient(true);
-                    }
+                        return sum;
+                    }, () -> {
+                        for (int i = 0; i < w.length; i++) {
+                            NDArray wv = w[i].stopGradient();
+                            wv.attach(m);
+                            NDArray grad = w[i].getGradient();
+                            grad.attach(m);
+                            NDArray g = grad.add(wv.mul(config.weightDecay()));
+                            NDArray mv = velocity[i].mul(config.momentum());
+                            mv.attach(m);
+                            NDArray v = mv.add(g);
+                            NDArray updated = wv.sub(v.mul(config.learningRate()));
+                            v.attach(keep);
+                            velocity[i].close();
+                            velocity[i] = v;
+                            // a fresh leaf for the next step: no gradient carried over, no in-place update of a leaf
+                            w[i].intern(updated.duplicate());
+                            w[i].setRequiresGradient(true);
+                        }
+                    });
                 }
                 evaluate(block, keep, x, y, train, loss, acc, t + 1);
                 if ((t + 1) % 10 == 0 || t + 1 == config.steps()) {

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -17,6 +16,7 @@ import org.modelkit.api.data.LabelledSet;
 import org.modelkit.api.data.Sampling;
 import org.modelkit.api.progress.Progress;
 import org.modelkit.nn.Datasets;
+import org.modelkit.nn.GradientGuard;
 import org.modelkit.nn.ModelSpec;
 import org.modelkit.nn.Training;
 
@@ -58,8 +58,10 @@ final class CongruentTraining {
      * @param flips    the test NFR after each epoch
      * @param metrics  the final flip metrics on the test set (null without one)
      * @param seconds  the training time
+     * @param checks   what the gradient checks did (recomputed, faulty, skipped steps)
      */
-    record Result(Model model, double[] loss, double[] errors, double[] flips, FlipMetrics metrics, double seconds) {
+    record Result(Model model, double[] loss, double[] errors, double[] flips, FlipMetrics metrics, double seconds,
+            GradientGuard.Counts checks) {
     }
 
     /**
@@ -93,6 +95,7 @@ final class CongruentTraining {
         FlipMetrics last = null;
         Random order = new Random(o.seed());
         int[] idx = Sampling.range(n);
+        GradientGuard guard = new GradientGuard();
         try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(new FocalLoss.Djl(o.loss())).optOptimizer(optimizer))) {
             trainer.initialize(spec.batchShape(o.batch()));
             for (int epoch = 0; epoch < o.epochs(); epoch++) {
@@ -110,13 +113,10 @@ final class CongruentTraining {
                             System.arraycopy(reference.logits(), rows[i] * cOld, z, i * cOld, cOld);
                         }
                         NDList labels = new NDList(m.create(y), m.create(z, new Shape(rows.length, cOld)));
-                        try (GradientCollector gc = trainer.newGradientCollector()) {
-                            NDList out = trainer.forward(new NDList(x));
-                            NDArray l = trainer.getLoss().evaluate(labels, out);
-                            gc.backward(l);
-                            sum += l.getFloat() * rows.length;
+                        float l = guard.step(trainer, () -> trainer.getLoss().evaluate(labels, trainer.forward(new NDList(x))));
+                        if (Float.isFinite(l)) { // NaN: a skipped step (GradientGuard)
+                            sum += l * rows.length;
                         }
-                        trainer.step();
                     }
                 }
                 loss[epoch] = sum / n;
@@ -135,6 +135,6 @@ final class CongruentTraining {
                 progress.report("epoch", epoch + 1, o.epochs());
             }
         }
-        return new Result(model, loss, errors, flips, last, (System.nanoTime() - t0) / 1e9);
+        return new Result(model, loss, errors, flips, last, (System.nanoTime() - t0) / 1e9, guard.counts());
     }
 }

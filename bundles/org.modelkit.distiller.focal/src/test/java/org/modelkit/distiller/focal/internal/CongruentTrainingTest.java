@@ -108,9 +108,12 @@ class CongruentTrainingTest {
         Model m = backend.newModel("new");
         m.setBlock(spec.build());
         try {
-            return CongruentTraining.train(m, spec, train, ref, test, refTest, new CongruentTraining.Options(
-                    new FocalLoss.Settings(loss, 1, 5, 100), EPOCHS, 256, Training.Method.ADAM, 1e-2, 0, seed), Progress.NONE)
-                    .metrics();
+            CongruentTraining.Result r = CongruentTraining.train(m, spec, train, ref, test, refTest, new CongruentTraining.Options(
+                    new FocalLoss.Settings(loss, 1, 5, 100), EPOCHS, 256, Training.Method.ADAM, 1e-2, 0, seed), Progress.NONE);
+            if (r.checks().recomputed() > 0) {
+                System.out.println(loss.label() + " seed " + seed + ": " + r.checks());
+            }
+            return r.metrics();
         } finally {
             m.close();
         }

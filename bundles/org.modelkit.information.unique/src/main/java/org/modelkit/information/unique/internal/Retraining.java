@@ -11,6 +11,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.modelkit.api.data.LabelledSet;
 import org.modelkit.api.data.Sampling;
@@ -18,6 +19,7 @@ import org.modelkit.api.data.Tensor;
 import org.modelkit.api.information.InformationSettings;
 import org.modelkit.api.progress.Progress;
 import org.modelkit.nn.Datasets;
+import org.modelkit.nn.GradientGuard;
 import org.modelkit.nn.ModelFiles;
 import org.modelkit.nn.Networks;
 
@@ -117,6 +119,7 @@ final class Retraining {
             NDArray yb = y.get(sel);
             xb.attach(keep);
             yb.attach(keep);
+            GradientGuard guard = new GradientGuard();
             for (int t = 0; t < s.steps(); t++) {
                 if (t % 50 == 0) {
                     progress.checkCancelled();
@@ -129,22 +132,27 @@ final class Retraining {
                         w[i] = params.get(i).getArray();
                         w[i].setRequiresGradient(true);
                     }
-                    try (GradientCollector gc = m.getEngine().newGradientCollector()) {
-                        NDArray f = net.forward(new ParameterStore(st, false), new NDList(xs), true).singletonOrThrow();
-                        gc.backward(f.sub(yb).square().sum().div(2.0 * rows.length));
-                    }
-                    for (int i = 0; i < w.length; i++) {
-                        NDArray wv = w[i].stopGradient();
-                        wv.attach(st);
-                        NDArray g = w[i].getGradient();
-                        g.attach(st);
-                        if (s.weightDecay() != 0) {
-                            g = g.add(wv.sub(w0.get(i)).mul(s.weightDecay()));
+                    guard.step(Arrays.asList(w), () -> {
+                        try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+                            NDArray f = net.forward(new ParameterStore(st, false), new NDList(xs), true).singletonOrThrow();
+                            NDArray l = f.sub(yb).square().sum().div(2.0 * rows.length);
+                            gc.backward(l);
+                            return GradientGuard.value(l);
                         }
-                        NDArray next = wv.sub(g.mul(s.learningRate()));
-                        w[i].intern(next.duplicate());
-                        w[i].setRequiresGradient(true);
-                    }
+                    }, () -> {
+                        for (int i = 0; i < w.length; i++) {
+                            NDArray wv = w[i].stopGradient();
+                            wv.attach(st);
+                            NDArray g = w[i].getGradient();
+                            g.attach(st);
+                            if (s.weightDecay() != 0) {
+                                g = g.add(wv.sub(w0.get(i)).mul(s.weightDecay()));
+                            }
+                            NDArray next = wv.sub(g.mul(s.learningRate()));
+                            w[i].intern(next.duplicate());
+                            w[i].setRequiresGradient(true);
+                        }
+                    });
                 }
             }
         }

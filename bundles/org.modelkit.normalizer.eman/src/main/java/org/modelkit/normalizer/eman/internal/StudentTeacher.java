@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
@@ -17,6 +16,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.modelkit.compute.api.TensorBackend;
 import org.modelkit.compute.api.normalizer.Normalizer;
+import org.modelkit.nn.GradientGuard;
 
 /**
  * A student trained by a DJL {@link Trainer} and a teacher that follows it through a
@@ -30,6 +30,7 @@ final class StudentTeacher implements AutoCloseable {
     private final Block teacher;
     private final Normalizer normalizer;
     private final ParameterStore teacherStore;
+    private final GradientGuard guard = new GradientGuard();
 
     /**
      * @param network    builds a fresh, uninitialised network; called twice
@@ -71,16 +72,15 @@ final class StudentTeacher implements AutoCloseable {
         return normalizer;
     }
 
-    /** One optimiser step of the student on the loss the function computes (inside a gradient collector). */
+    /**
+     * One optimiser step of the student on the loss the function computes (inside a gradient collector), its
+     * gradient checked by a {@link GradientGuard} (the function runs a second time if the first gradient looks
+     * faulty; a student with batch norm then counts that batch twice in its running statistics).
+     *
+     * @return the loss, or NaN if the step was skipped
+     */
     float step(Function<Trainer, NDArray> loss) {
-        float value;
-        try (GradientCollector gc = trainer.newGradientCollector()) {
-            NDArray l = loss.apply(trainer);
-            gc.backward(l);
-            value = l.getFloat();
-        }
-        trainer.step();
-        return value;
+        return guard.step(trainer, () -> loss.apply(trainer));
     }
 
     /** Moves the teacher towards the student. */

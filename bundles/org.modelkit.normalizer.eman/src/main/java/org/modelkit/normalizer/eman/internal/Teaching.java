@@ -35,6 +35,7 @@ import org.modelkit.compute.api.normalizer.Normalizer;
 import org.modelkit.io.Csv;
 import org.modelkit.io.LinePlot;
 import org.modelkit.nn.Datasets;
+import org.modelkit.nn.GradientGuard;
 import org.modelkit.nn.ModelSpec;
 import org.modelkit.nn.Networks;
 import org.modelkit.nn.Parameters;
@@ -160,14 +161,14 @@ final class Teaching {
                         NDArray labels = m.create(y);
                         NDArray batch = Datasets.rows(m, x, new int[] {h, w}, b + n);
                         float lambda = (float) settings.lambdaU();
-                        lossSum += st.step(t -> {
+                        lossSum += counted(st.step(t -> {
                             NDArray logp = t.forward(new NDList(batch)).singletonOrThrow().logSoftmax(1);
                             NDArray supervised = logp.get(new NDIndex("0:" + b)).mul(labels.oneHot(classes))
                                     .sum(new int[] {1}).neg().mean();
                             NDArray unsupervised = logp.get(new NDIndex(b + ":")).mul(pseudo.oneHot(classes))
                                     .sum(new int[] {1}).neg().mul(mask).mean();
                             return supervised.add(unsupervised.mul(lambda));
-                        });
+                        }));
                         maskSum += mask.sum().getFloat();
                     }
                     step++;
@@ -245,12 +246,12 @@ final class Teaching {
                                 .singletonOrThrow().normalize(2, 1);
                         NDArray queries = Datasets.rows(m, xq, new int[] {h, w}, b);
                         NDArray negatives = queue.transpose();
-                        lossSum += st.step(t -> {
+                        lossSum += counted(st.step(t -> {
                             NDArray q = t.forward(new NDList(queries)).singletonOrThrow().normalize(2, 1);
                             NDArray positive = q.mul(keys).sum(new int[] {1}, true);
                             NDArray logits = positive.concat(q.matMul(negatives), 1).div(temperature);
                             return logits.logSoftmax(1).get(new NDIndex(":, 0")).neg().mean();
-                        });
+                        }));
                         queue.set(new NDIndex(ptr + ":" + (ptr + b)), keys);
                         ptr = (ptr + b) % settings.queueSize();
                     }
@@ -309,5 +310,10 @@ final class Teaching {
             }
             return order[pos++];
         }
+    }
+
+    /** @return a step's loss for the epoch's mean; a skipped step (NaN, see {@link GradientGuard}) adds nothing */
+    private static float counted(float loss) {
+        return Float.isFinite(loss) ? loss : 0;
     }
 }
