@@ -1,0 +1,119 @@
+package org.modelkit.segmenter.motion.internal;
+
+import java.util.SplittableRandom;
+
+/**
+ * The methods notes' small experiment (§5.5): 32×32 grey frames of a disk of radius 6 to 10 with a bright
+ * high-frequency texture over a smooth dark background. Between a frame and the next the background moves by
+ * {@code t_bg} and the disk by {@code t_obj}: in a moving frame {@code |t_obj − t_bg| ≥ 1.5} px, in a static one
+ * {@code t_obj = t_bg}. Both textures are functions of continuous coordinates, so the frame pair and its flow are
+ * exact (sub-pixel translations included); the mask is the disk in the first frame.
+ */
+final class Disks {
+    static final int SIZE = 32;
+
+    /**
+     * One frame with the flow to its successor.
+     *
+     * @param frame  the first frame, grey in [0, 1]
+     * @param next   the second frame
+     * @param flow   the exact flow from frame to next (plus noise, if asked)
+     * @param mask   the disk in the first frame
+     * @param moving whether the disk moves against the background
+     */
+    record Sample(float[] frame, float[] next, FlowField flow, boolean[] mask, boolean moving) {
+    }
+
+    private Disks() {
+    }
+
+    /**
+     * @param n      samples
+     * @param moving the fraction of moving samples (the others are static)
+     * @param noise  the standard deviation of Gaussian noise added to the flow (0: exact)
+     * @param seed   the same seed gives the same samples
+     */
+    static Sample[] generate(int n, double moving, double noise, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        Sample[] out = new Sample[n];
+        for (int s = 0; s < n; s++) {
+            // smooth background: three low-frequency waves with random phases, values about 0.05 to 0.3
+            double[][] bg = new double[3][4];
+            for (double[] w : bg) {
+                w[0] = r.nextDouble(0.02, 0.06); // cycles per pixel
+                w[1] = r.nextDouble(0, 2 * Math.PI); // direction
+                w[2] = r.nextDouble(0, 2 * Math.PI); // phase
+                w[3] = r.nextDouble(0.02, 0.05); // amplitude
+            }
+            // bright high-frequency texture of the disk: two gratings of period 2.5 to 4 px
+            double[][] fg = new double[2][3];
+            for (double[] w : fg) {
+                w[0] = 2 * Math.PI / r.nextDouble(2.5, 4);
+                w[1] = r.nextDouble(0, 2 * Math.PI);
+                w[2] = r.nextDouble(0, 2 * Math.PI);
+            }
+            double radius = r.nextDouble(6, 10);
+            double cx = r.nextDouble(radius + 1, SIZE - 1 - radius);
+            double cy = r.nextDouble(radius + 1, SIZE - 1 - radius);
+            double angle = r.nextDouble(0, 2 * Math.PI);
+            double speed = r.nextDouble(0, 1.5);
+            double bx = speed * Math.cos(angle);
+            double by = speed * Math.sin(angle);
+            boolean move = r.nextDouble() < moving;
+            double ox = bx;
+            double oy = by;
+            if (move) {
+                double a = r.nextDouble(0, 2 * Math.PI);
+                double d = r.nextDouble(1.5, 3);
+                ox = bx + d * Math.cos(a);
+                oy = by + d * Math.sin(a);
+            }
+            float[] frame = new float[SIZE * SIZE];
+            float[] next = new float[SIZE * SIZE];
+            float[] u = new float[SIZE * SIZE];
+            float[] v = new float[SIZE * SIZE];
+            boolean[] mask = new boolean[SIZE * SIZE];
+            for (int y = 0; y < SIZE; y++) {
+                for (int x = 0; x < SIZE; x++) {
+                    int i = y * SIZE + x;
+                    frame[i] = pixel(x, y, 0, 0, 0, 0, bg, fg, cx, cy, radius);
+                    next[i] = pixel(x, y, bx, by, ox, oy, bg, fg, cx, cy, radius);
+                    mask[i] = inside(x, y, cx, cy, radius);
+                    u[i] = (float) ((mask[i] ? ox : bx) + (noise > 0 ? noise * r.nextGaussian() : 0));
+                    v[i] = (float) ((mask[i] ? oy : by) + (noise > 0 ? noise * r.nextGaussian() : 0));
+                }
+            }
+            out[s] = new Sample(frame, next, new FlowField(SIZE, SIZE, u, v), mask, move);
+        }
+        return out;
+    }
+
+    private static boolean inside(double x, double y, double cx, double cy, double radius) {
+        return (x - cx) * (x - cx) + (y - cy) * (y - cy) <= radius * radius;
+    }
+
+    /**
+     * A frame at pixel (x, y) after the background moved by (bx, by) and the disk, first centred at (cx, cy), by
+     * (ox, oy): the moved disk's texture where it covers the pixel, the moved background elsewhere.
+     */
+    private static float pixel(double x, double y, double bx, double by, double ox, double oy, double[][] bg,
+            double[][] fg, double cx, double cy, double radius) {
+        return inside(x - ox, y - oy, cx, cy, radius) ? disk(x - ox - cx, y - oy - cy, fg) : background(x - bx, y - by, bg);
+    }
+
+    private static float background(double x, double y, double[][] bg) {
+        double s = 0.15;
+        for (double[] w : bg) {
+            s += w[3] * Math.sin(2 * Math.PI * w[0] * (x * Math.cos(w[1]) + y * Math.sin(w[1])) + w[2]) * 2;
+        }
+        return (float) s;
+    }
+
+    private static float disk(double dx, double dy, double[][] fg) {
+        double s = 0;
+        for (double[] w : fg) {
+            s += Math.sin(w[0] * (dx * Math.cos(w[1]) + dy * Math.sin(w[1])) + w[2]);
+        }
+        return (float) (0.75 + 0.12 * s);
+    }
+}
