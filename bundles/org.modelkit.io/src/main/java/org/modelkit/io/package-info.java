@@ -12,7 +12,7 @@
  * into place, so a failed write leaves the previous file (or no file) and never a half-written one.
  */
 @Export
-@Version("1.6.0")
+@Version("1.7.0")
 package org.modelkit.io;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,6 +1,7 @@
 package org.modelkit.segmenter.motion.internal;
 
 import java.util.SplittableRandom;
+import org.modelkit.api.data.Flow;
 
 /**
  * The methods notes' small experiment (§5.5): 32×32 grey frames of a disk of radius 6 to 10 with a bright
@@ -21,7 +22,7 @@ final class Disks {
      * @param mask   the disk in the first frame
      * @param moving whether the disk moves against the background
      */
-    record Sample(float[] frame, float[] next, FlowField flow, boolean[] mask, boolean moving) {
+    record Sample(float[] frame, float[] next, Flow flow, boolean[] mask, boolean moving) {
     }
 
     private Disks() {
@@ -37,13 +38,13 @@ final class Disks {
         SplittableRandom r = new SplittableRandom(seed);
         Sample[] out = new Sample[n];
         for (int s = 0; s < n; s++) {
-            // smooth background: three low-frequency waves with random phases, values about 0.05 to 0.3
+            // smooth dark background: three low-frequency waves with random phases
             double[][] bg = new double[3][4];
             for (double[] w : bg) {
                 w[0] = r.nextDouble(0.02, 0.06); // cycles per pixel
                 w[1] = r.nextDouble(0, 2 * Math.PI); // direction
                 w[2] = r.nextDouble(0, 2 * Math.PI); // phase
-                w[3] = r.nextDouble(0.02, 0.05); // amplitude
+                w[3] = r.nextDouble(0.02, 0.04); // amplitude: the background stays in [0.01, 0.49]
             }
             // bright high-frequency texture of the disk: two gratings of period 2.5 to 4 px
             double[][] fg = new double[2][3];
@@ -83,9 +84,103 @@ final class Disks {
                     v[i] = (float) ((mask[i] ? oy : by) + (noise > 0 ? noise * r.nextGaussian() : 0));
                 }
             }
-            out[s] = new Sample(frame, next, new FlowField(SIZE, SIZE, u, v), mask, move);
+            out[s] = new Sample(frame, next, new Flow(SIZE, SIZE, u, v), mask, move);
         }
         return out;
+    }
+
+    /**
+     * A sequence: one disk (radius 6-10 px, times size/32) crossing a frame while the background pans, the disk
+     * moving at least 1.7 px per frame against the background and reflected at the borders.
+     *
+     * @param size   the frames' side
+     * @param frames the number of frames, at least 2
+     * @param seed   the same seed gives the same sequence
+     * @return the frames (grey, [0, 1]), the disk's mask in each, and the exact flow from each frame to the next
+     *         (the last frame's flow is the one before it)
+     */
+    static Sequence sequence(int size, int frames, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double scale = size / (double) SIZE;
+        double[][] bg = new double[3][4];
+        for (double[] w : bg) {
+            w[0] = r.nextDouble(0.02, 0.06) / scale;
+            w[1] = r.nextDouble(0, 2 * Math.PI);
+            w[2] = r.nextDouble(0, 2 * Math.PI);
+            w[3] = r.nextDouble(0.02, 0.04);
+        }
+        double[][] fg = new double[2][3];
+        for (double[] w : fg) {
+            w[0] = 2 * Math.PI / r.nextDouble(2.5, 4);
+            w[1] = r.nextDouble(0, 2 * Math.PI);
+            w[2] = r.nextDouble(0, 2 * Math.PI);
+        }
+        double radius = r.nextDouble(6, 10) * scale;
+        double cx = r.nextDouble(radius + 1, size - 1 - radius);
+        double cy = r.nextDouble(radius + 1, size - 1 - radius);
+        // the background pans by 0.5 px per frame; the disk moves 2.2 to 3.5 px per frame and is reflected at the
+        // borders, which keeps |t_obj − t_bg| >= 1.7 px in every frame
+        double a = r.nextDouble(0, 2 * Math.PI);
+        double bx = 0.5 * Math.cos(a);
+        double by = 0.5 * Math.sin(a);
+        double b = r.nextDouble(0, 2 * Math.PI);
+        double speed = r.nextDouble(2.2, 3.5);
+        double vx = speed * Math.cos(b);
+        double vy = speed * Math.sin(b);
+        float[][] images = new float[frames][size * size];
+        boolean[][] masks = new boolean[frames][size * size];
+        float[][] us = new float[frames][size * size];
+        float[][] vs = new float[frames][size * size];
+        double[] ox = new double[frames]; // the disk's offset from (cx, cy)
+        double[] oy = new double[frames];
+        double lo = radius + 1;
+        double hi = size - 1 - radius;
+        for (int t = 0; t < frames; t++) {
+            if (t > 0) {
+                double x = cx + ox[t - 1] + vx;
+                double y = cy + oy[t - 1] + vy;
+                if (x < lo || x > hi) {
+                    x = x < lo ? 2 * lo - x : 2 * hi - x;
+                    vx = -vx;
+                }
+                if (y < lo || y > hi) {
+                    y = y < lo ? 2 * lo - y : 2 * hi - y;
+                    vy = -vy;
+                }
+                ox[t] = x - cx;
+                oy[t] = y - cy;
+            }
+            for (int yy = 0; yy < size; yy++) {
+                for (int xx = 0; xx < size; xx++) {
+                    int i = yy * size + xx;
+                    images[t][i] = pixel(xx, yy, t * bx, t * by, ox[t], oy[t], bg, fg, cx, cy, radius);
+                    masks[t][i] = inside(xx - ox[t], yy - oy[t], cx, cy, radius);
+                }
+            }
+        }
+        for (int t = 0; t < frames; t++) {
+            int from = t < frames - 1 ? t : t - 1;
+            double dx = ox[from + 1] - ox[from];
+            double dy = oy[from + 1] - oy[from];
+            for (int i = 0; i < size * size; i++) {
+                us[t][i] = (float) (masks[from][i] ? dx : bx);
+                vs[t][i] = (float) (masks[from][i] ? dy : by);
+            }
+        }
+        Flow[] flows = new Flow[frames];
+        for (int t = 0; t < frames; t++) {
+            flows[t] = new Flow(size, size, us[t], vs[t]);
+        }
+        return new Sequence(size, images, masks, flows);
+    }
+
+    /**
+     * @param size   the side
+     * @param frames the grey frames
+     * @param masks  the disk in each
+     * @param flows  the exact flow from each frame to the next (the last: the one before)
+     */
+    record Sequence(int size, float[][] frames, boolean[][] masks, Flow[] flows) {
     }
 
     private static boolean inside(double x, double y, double cx, double cy, double radius) {
@@ -102,7 +197,7 @@ final class Disks {
     }
 
     private static float background(double x, double y, double[][] bg) {
-        double s = 0.15;
+        double s = 0.25;
         for (double[] w : bg) {
             s += w[3] * Math.sin(2 * Math.PI * w[0] * (x * Math.cos(w[1]) + y * Math.sin(w[1])) + w[2]) * 2;
         }

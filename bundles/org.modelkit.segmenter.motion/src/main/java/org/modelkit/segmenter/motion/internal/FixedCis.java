@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.modelkit.api.data.Flow;
 import org.modelkit.nn.GradientGuard;
 
 /**
@@ -138,10 +139,10 @@ final class FixedCis {
     }
 
     /** @return the loss of each frame's hard mask (true inside) */
-    double[] score(List<FlowField> flows, List<boolean[]> masks, NDManager manager) {
+    double[] score(List<Flow> flows, List<boolean[]> masks, NDManager manager) {
         try (NDManager m = manager.newSubManager()) {
             int b = flows.size();
-            FlowField f0 = flows.get(0);
+            Flow f0 = flows.get(0);
             int h = f0.height();
             int w = f0.width();
             float[] chi = new float[b * h * w];
@@ -157,18 +158,19 @@ final class FixedCis {
         }
     }
 
-    private static NDArray stack(NDManager m, List<FlowField> flows) {
-        FlowField f0 = flows.get(0);
+    private static NDArray stack(NDManager m, List<Flow> flows) {
+        Flow f0 = flows.get(0);
         int h = f0.height();
         int w = f0.width();
         float[] all = new float[flows.size() * 2 * h * w];
         for (int i = 0; i < flows.size(); i++) {
-            FlowField f = flows.get(i);
+            Flow f = flows.get(i);
             if (f.width() != w || f.height() != h) {
                 throw new IllegalArgumentException("flow " + i + " is " + f.width() + "x" + f.height() + ", flow 0 is "
                         + w + "x" + h);
             }
-            System.arraycopy(f.channels(), 0, all, i * 2 * h * w, 2 * h * w);
+            System.arraycopy(f.u(), 0, all, i * 2 * h * w, h * w);
+            System.arraycopy(f.v(), 0, all, i * 2 * h * w + h * w, h * w);
         }
         return m.create(all, new Shape(flows.size(), 2, h, w));
     }
@@ -189,10 +191,10 @@ final class FixedCis {
      *
      * @return the soft masks
      */
-    Soft optimise(List<FlowField> flows, NDManager manager) {
+    Soft optimise(List<Flow> flows, NDManager manager) {
         int starts = settings.starts();
-        List<FlowField> all = new java.util.ArrayList<>();
-        for (FlowField f : flows) {
+        List<Flow> all = new java.util.ArrayList<>();
+        for (Flow f : flows) {
             for (int k = 0; k < starts; k++) {
                 all.add(f);
             }
@@ -216,8 +218,8 @@ final class FixedCis {
         return new Soft(chi, loss, first);
     }
 
-    private Soft once(List<FlowField> flows, NDManager manager) {
-        FlowField f0 = flows.get(0);
+    private Soft once(List<Flow> flows, NDManager manager) {
+        Flow f0 = flows.get(0);
         int b = flows.size();
         int h = f0.height();
         int w = f0.width();

@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.modelkit.api.data.Flow;
 import org.modelkit.compute.pytorch.LocalBackends;
 
 /**
@@ -110,7 +111,7 @@ class FixedCisTest {
             for (int k = 0; k < 8; k++) {
                 masks.add(half(d.mask(), k * Math.PI / 4));
             }
-            List<FlowField> flows = new ArrayList<>();
+            List<Flow> flows = new ArrayList<>();
             for (int k = 0; k < masks.size(); k++) {
                 flows.add(d.flow());
             }
@@ -131,7 +132,7 @@ class FixedCisTest {
         FixedCis.Settings settings = FixedCis.Settings.defaults();
         FixedCis cis = new FixedCis(settings);
         Disks.Sample[] samples = Disks.generate(24, 0.5, 0.1, 3);
-        List<FlowField> flows = new ArrayList<>();
+        List<Flow> flows = new ArrayList<>();
         for (Disks.Sample d : samples) {
             flows.add(d.flow());
         }
