@@ -96,6 +96,35 @@ class ComputeBackendsTest {
         session = processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
     }
 
+    /**
+     * @return the backend of the probe registered now. The set-up's {@code probe} can be an instance about to be
+     *         replaced: the previous test's clean-up deletes the probe's configuration, ConfigAdmin delivers that
+     *         asynchronously, and DS may reactivate the component after the set-up took the old one; a wait on the
+     *         old instance's backend then never ends (a CI run timed out so after 180 s on 2026-12-04)
+     */
+    private String liveBackend() {
+        ServiceReference<SwapProbe> r = context.getServiceReference(SwapProbe.class);
+        if (r == null) {
+            return null;
+        }
+        try {
+            SwapProbe p = context.getService(r);
+            return p == null ? null : p.currentBackend();
+        } finally {
+            context.ungetService(r);
+        }
+    }
+
+    /** @return relu(x)·x computed by the probe registered now, on its backend */
+    private SwapProbe.Result liveReluTimesX(float[] x) {
+        ServiceReference<SwapProbe> r = context.getServiceReference(SwapProbe.class);
+        try {
+            return context.getService(r).reluTimesX(x);
+        } finally {
+            context.ungetService(r);
+        }
+    }
+
     @AfterEach
     void cleanUp() throws Exception {
         if (session != null) { // a failed set-up must not cascade into NullPointerExceptions
@@ -130,8 +159,8 @@ class ComputeBackendsTest {
     void theTestMethodRunsOnEachBackendThroughTheShellCommand() throws Exception {
         for (String id : new String[] {"onnx-cpu", "pytorch-cpu"}) {
             session.execute("modelkit:backend use " + id + " test-swap");
-            Await.until("test-swap on " + id, () -> id.equals(probe.currentBackend()));
-            SwapProbe.Result r = probe.reluTimesX(new float[] {1, -2, 3});
+            Await.until("test-swap on " + id, () -> id.equals(liveBackend()));
+            SwapProbe.Result r = liveReluTimesX(new float[] {1, -2, 3});
             assertEquals(id, r.backend());
             assertArrayEquals(new float[] {1, 0, 9}, r.y(), 0f);
         }
@@ -197,7 +226,7 @@ class ComputeBackendsTest {
         Summary s = (Summary) session.execute("modelkit:backend use onnx-cpu");
         assertTrue(s.headline().startsWith("backend onnx-cpu for ") && s.headline().contains("test-swap"), s.headline());
         assertTrue(s.fields().get("eman").startsWith("not changed: needs autograd"), s.fields().toString());
-        Await.until("test-swap on onnx-cpu", () -> "onnx-cpu".equals(probe.currentBackend()));
+        Await.until("test-swap on onnx-cpu", () -> "onnx-cpu".equals(liveBackend()));
         TextTable t = (TextTable) session.execute("modelkit:backends");
         String pytorchUsers = t.rows().stream().filter(r -> r.get(0).equals("pytorch-cpu")).findFirst().orElseThrow().get(5);
         assertTrue(pytorchUsers.contains("eman") && !pytorchUsers.contains("test-swap"), pytorchUsers);
@@ -276,15 +305,14 @@ class ComputeBackendsTest {
 
     @Test
     void stoppingABackendProviderBundleRebindsItsUsers() throws Exception {
-        Await.until("a backend bound", () -> probe.currentBackend() != null);
-        String first = probe.currentBackend();
+        Await.until("a backend bound", () -> liveBackend() != null);
+        String first = liveBackend();
         ServiceReference<ComputeBackend> ref = await(first);
         Bundle provider = ref.getBundle();
         provider.stop();
         try {
-            Await.until("rebinding away from " + first, () -> probe.currentBackend() != null
-                    && !probe.currentBackend().equals(first));
-            assertEquals(first.equals("onnx-cpu") ? "pytorch-cpu" : "onnx-cpu", probe.currentBackend());
+            Await.until("rebinding away from " + first, () -> liveBackend() != null && !liveBackend().equals(first));
+            assertEquals(first.equals("onnx-cpu") ? "pytorch-cpu" : "onnx-cpu", liveBackend());
         } finally {
             provider.start();
         }
@@ -368,7 +396,7 @@ class ComputeBackendsTest {
     void backendUseWritesTheCfgOnceWithOrdinaryPermissions() throws Exception {
         java.nio.file.Path cfg = java.nio.file.Path.of(context.getProperty("felix.fileinstall.dir"), SwapProbe.PID + ".cfg");
         session.execute("modelkit:backend use onnx-cpu test-swap");
-        Await.until("test-swap on onnx-cpu", () -> "onnx-cpu".equals(probe.currentBackend()));
+        Await.until("test-swap on onnx-cpu", () -> "onnx-cpu".equals(liveBackend()));
         assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
                 java.nio.file.Files.getPosixFilePermissions(cfg)));
         java.nio.file.attribute.FileTime written = java.nio.file.Files.getLastModifiedTime(cfg);
@@ -395,10 +423,10 @@ class ComputeBackendsTest {
                 throw new IllegalStateException(e);
             }
         });
-        Await.until("test-swap on onnx-cpu", () -> "onnx-cpu".equals(probe.currentBackend()));
+        Await.until("test-swap on onnx-cpu", () -> "onnx-cpu".equals(liveBackend()));
         Summary changed = (Summary) session.execute("modelkit:backend use pytorch-cpu test-swap");
         assertTrue(changed.fields().get("test-swap").contains("saved to"), changed.fields().toString());
-        Await.until("test-swap on pytorch-cpu", () -> "pytorch-cpu".equals(probe.currentBackend()));
+        Await.until("test-swap on pytorch-cpu", () -> "pytorch-cpu".equals(liveBackend()));
         assertTrue(java.nio.file.Files.readString(cfg).contains("pytorch-cpu"));
     }
 }
