@@ -39,20 +39,8 @@ final class Disks {
         Sample[] out = new Sample[n];
         for (int s = 0; s < n; s++) {
             // smooth dark background: three low-frequency waves with random phases
-            double[][] bg = new double[3][4];
-            for (double[] w : bg) {
-                w[0] = r.nextDouble(0.02, 0.06); // cycles per pixel
-                w[1] = r.nextDouble(0, 2 * Math.PI); // direction
-                w[2] = r.nextDouble(0, 2 * Math.PI); // phase
-                w[3] = r.nextDouble(0.02, 0.04); // amplitude: the background stays in [0.01, 0.49]
-            }
-            // bright high-frequency texture of the disk: two gratings of period 2.5 to 4 px
-            double[][] fg = new double[2][3];
-            for (double[] w : fg) {
-                w[0] = 2 * Math.PI / r.nextDouble(2.5, 4);
-                w[1] = r.nextDouble(0, 2 * Math.PI);
-                w[2] = r.nextDouble(0, 2 * Math.PI);
-            }
+            double[][] bg = backgroundWaves(r, 1);
+            double[][] fg = diskGratings(r);
             double radius = r.nextDouble(6, 10);
             double cx = r.nextDouble(radius + 1, SIZE - 1 - radius);
             double cy = r.nextDouble(radius + 1, SIZE - 1 - radius);
@@ -102,19 +90,8 @@ final class Disks {
     static Sequence sequence(int size, int frames, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         double scale = size / (double) SIZE;
-        double[][] bg = new double[3][4];
-        for (double[] w : bg) {
-            w[0] = r.nextDouble(0.02, 0.06) / scale;
-            w[1] = r.nextDouble(0, 2 * Math.PI);
-            w[2] = r.nextDouble(0, 2 * Math.PI);
-            w[3] = r.nextDouble(0.02, 0.04);
-        }
-        double[][] fg = new double[2][3];
-        for (double[] w : fg) {
-            w[0] = 2 * Math.PI / r.nextDouble(2.5, 4);
-            w[1] = r.nextDouble(0, 2 * Math.PI);
-            w[2] = r.nextDouble(0, 2 * Math.PI);
-        }
+        double[][] bg = backgroundWaves(r, scale);
+        double[][] fg = diskGratings(r);
         double radius = r.nextDouble(6, 10) * scale;
         double cx = r.nextDouble(radius + 1, size - 1 - radius);
         double cy = r.nextDouble(radius + 1, size - 1 - radius);
@@ -181,6 +158,34 @@ final class Disks {
      * @param flows  the exact flow from each frame to the next (the last: the one before)
      */
     record Sequence(int size, float[][] frames, boolean[][] masks, Flow[] flows) {
+    }
+
+    /**
+     * The smooth dark background: three low-frequency waves (0.02 to 0.06 cycles per pixel, divided by the scale)
+     * with random directions and phases, amplitudes that keep it in [0.01, 0.49].
+     *
+     * @return per wave {frequency, direction, phase, amplitude}
+     */
+    private static double[][] backgroundWaves(SplittableRandom r, double scale) {
+        double[][] bg = new double[3][4];
+        for (double[] w : bg) {
+            w[0] = r.nextDouble(0.02, 0.06) / scale;
+            w[1] = r.nextDouble(0, 2 * Math.PI);
+            w[2] = r.nextDouble(0, 2 * Math.PI);
+            w[3] = r.nextDouble(0.02, 0.04);
+        }
+        return bg;
+    }
+
+    /** @return the disk's bright high-frequency texture: two gratings of period 2.5 to 4 px, {angular frequency, direction, phase} */
+    private static double[][] diskGratings(SplittableRandom r) {
+        double[][] fg = new double[2][3];
+        for (double[] w : fg) {
+            w[0] = 2 * Math.PI / r.nextDouble(2.5, 4);
+            w[1] = r.nextDouble(0, 2 * Math.PI);
+            w[2] = r.nextDouble(0, 2 * Math.PI);
+        }
+        return fg;
     }
 
     private static boolean inside(double x, double y, double cx, double cy, double radius) {

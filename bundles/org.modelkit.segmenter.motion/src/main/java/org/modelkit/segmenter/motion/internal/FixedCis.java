@@ -389,15 +389,4 @@ final class FixedCis {
         }
         return mask;
     }
-
-    /** @return the Jaccard index |a ∩ b| / |a ∪ b|; 1 for two empty masks */
-    static double jaccard(boolean[] a, boolean[] b) {
-        int inter = 0;
-        int union = 0;
-        for (int i = 0; i < a.length; i++) {
-            inter += a[i] && b[i] ? 1 : 0;
-            union += a[i] || b[i] ? 1 : 0;
-        }
-        return union == 0 ? 1 : (double) inter / union;
-    }
 }

@@ -117,7 +117,8 @@ final class Flows {
         return new Filled(new Flow(w, h, u, v), replaced);
     }
 
-    private static float median(float[] a, int n) {
+    /** @return the median of the first n values (the upper one of an even count), 0 for none */
+    static float median(float[] a, int n) {
         if (n == 0) {
             return 0;
         }

@@ -150,7 +150,7 @@ public class SegmentCommands {
             List<List<?>> rows = new ArrayList<>();
             if (truth != null) {
                 for (int t = 0; t < j.length; t++) {
-                    j[t] = FixedCis.jaccard(run.masks().get(t).toArray(), truth.get(t).toArray());
+                    j[t] = run.masks().get(t).jaccard(truth.get(t));
                     meanJ += j[t] / j.length;
                     recall += j[t] > 0.5 ? 1 : 0;
                     rows.add(List.of(t, j[t], run.loss()[t]));

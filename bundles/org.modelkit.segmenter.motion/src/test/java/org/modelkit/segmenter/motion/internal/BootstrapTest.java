@@ -40,7 +40,7 @@ class BootstrapTest {
                 boolean[] mask = FixedCis.binarise(soft.chi(), s * n, Disks.SIZE, Disks.SIZE, settings.threshold(),
                         settings.border(), null);
                 dynamic.add(mask);
-                dynamicTrainJ += FixedCis.jaccard(mask, train[s].mask()) / train.length;
+                dynamicTrainJ += TestMasks.jaccard(mask, train[s].mask()) / train.length;
             }
             List<Flow> still = new ArrayList<>();
             for (Disks.Sample d : test) {
@@ -48,7 +48,7 @@ class BootstrapTest {
             }
             FixedCis.Soft stillSoft = cis.optimise(still, m);
             for (int s = 0; s < test.length; s++) {
-                dynamicTestJ += FixedCis.jaccard(FixedCis.binarise(stillSoft.chi(), s * n, Disks.SIZE, Disks.SIZE,
+                dynamicTestJ += TestMasks.jaccard(FixedCis.binarise(stillSoft.chi(), s * n, Disks.SIZE, Disks.SIZE,
                         settings.threshold(), settings.border(), null), test[s].mask()) / test.length;
             }
         }
@@ -60,7 +60,7 @@ class BootstrapTest {
         try (StaticNet net = StaticNet.train(images, dynamic, Disks.SIZE, 40, 5, backend, Progress.NONE)) {
             boolean[][] masks = net.segment(testImages);
             for (int s = 0; s < test.length; s++) {
-                staticJ += FixedCis.jaccard(masks[s], test[s].mask()) / test.length;
+                staticJ += TestMasks.jaccard(masks[s], test[s].mask()) / test.length;
             }
         }
         // control: the same training with each image paired with another image's mask (rotated by one): what the
@@ -73,7 +73,7 @@ class BootstrapTest {
         try (StaticNet net = StaticNet.train(images, misaligned, Disks.SIZE, 40, 5, backend, Progress.NONE)) {
             boolean[][] masks = net.segment(testImages);
             for (int s = 0; s < test.length; s++) {
-                controlJ += FixedCis.jaccard(masks[s], test[s].mask()) / test.length;
+                controlJ += TestMasks.jaccard(masks[s], test[s].mask()) / test.length;
             }
         }
         System.out.printf(Locale.ROOT, "bootstrap: dynamic masks on 48 moving frames J %.3f; on 24 static frames the dynamic"

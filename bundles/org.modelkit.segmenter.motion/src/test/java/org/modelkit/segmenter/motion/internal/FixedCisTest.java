@@ -148,7 +148,7 @@ class FixedCisTest {
             boolean[] mask = FixedCis.binarise(soft.chi(), s * n, Disks.SIZE, Disks.SIZE, settings.threshold(),
                     settings.border(), flipped);
             flips += flipped[0] ? 1 : 0;
-            double j = FixedCis.jaccard(mask, samples[s].mask());
+            double j = TestMasks.jaccard(mask, samples[s].mask());
             line.append(String.format(Locale.ROOT, " %s%.2f", samples[s].moving() ? "M" : "s", j));
             assertTrue(Double.isFinite(soft.loss()[s]) && soft.loss()[s] < soft.first()[s], "frame " + s + ": loss "
                     + soft.first()[s] + " -> " + soft.loss()[s]);

@@ -110,7 +110,7 @@ class FlowsTest {
         double[] j = new double[samples.length];
         int n = Disks.SIZE * Disks.SIZE;
         for (int s = 0; s < samples.length; s++) {
-            j[s] = FixedCis.jaccard(FixedCis.binarise(soft.chi(), s * n, Disks.SIZE, Disks.SIZE, settings.threshold(),
+            j[s] = TestMasks.jaccard(FixedCis.binarise(soft.chi(), s * n, Disks.SIZE, Disks.SIZE, settings.threshold(),
                     settings.border(), null), samples[s].mask());
         }
         double mean = Arrays.stream(j).average().orElse(0);

@@ -52,13 +52,13 @@ class MotionSegmenterTest {
         // the baseline the issue asks to report beside: |u − median u| > 1 px on the same flow
         double baseline = 0;
         for (int t = 0; t < s.frames().length; t++) {
-            baseline += FixedCis.jaccard(magnitudeMask(run.flows().get(t), 1), s.masks()[t]) / s.frames().length;
+            baseline += TestMasks.jaccard(magnitudeMask(run.flows().get(t), 1), s.masks()[t]) / s.frames().length;
         }
         double mean = 0;
         StringBuilder per = new StringBuilder();
         double area = 0;
         for (int t = 0; t < s.frames().length; t++) {
-            double j = FixedCis.jaccard(seg.masks().get(t).toArray(), s.masks()[t]);
+            double j = TestMasks.jaccard(seg.masks().get(t).toArray(), s.masks()[t]);
             mean += j / s.frames().length;
             per.append(String.format(Locale.ROOT, " %.2f", j));
         }
@@ -75,12 +75,8 @@ class MotionSegmenterTest {
     static boolean[] magnitudeMask(org.modelkit.api.data.Flow f, double threshold) {
         float[] u = f.u();
         float[] v = f.v();
-        float[] su = u.clone();
-        float[] sv = v.clone();
-        java.util.Arrays.sort(su);
-        java.util.Arrays.sort(sv);
-        float mu = su[su.length / 2];
-        float mv = sv[sv.length / 2];
+        float mu = Flows.median(u, u.length);
+        float mv = Flows.median(v, v.length);
         boolean[] m = new boolean[u.length];
         for (int i = 0; i < u.length; i++) {
             m[i] = Math.hypot(u[i] - mu, v[i] - mv) > threshold;

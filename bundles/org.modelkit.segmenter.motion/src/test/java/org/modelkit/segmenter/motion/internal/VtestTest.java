@@ -49,11 +49,11 @@ class VtestTest {
         for (int t = 0; t < n; t++) {
             boolean[] gt = truth.get(t).toArray();
             boolean[] m = run.masks().get(t).toArray();
-            cis += FixedCis.jaccard(m, gt) / n;
-            baseline += FixedCis.jaccard(MotionSegmenterTest.magnitudeMask(run.flows().get(t), 1), gt) / n;
+            cis += TestMasks.jaccard(m, gt) / n;
+            baseline += TestMasks.jaccard(MotionSegmenterTest.magnitudeMask(run.flows().get(t), 1), gt) / n;
             boolean[] full = new boolean[gt.length];
             java.util.Arrays.fill(full, true);
-            all += FixedCis.jaccard(full, gt) / n;
+            all += TestMasks.jaccard(full, gt) / n;
             int in = 0;
             for (boolean b : m) {
                 in += b ? 1 : 0;
