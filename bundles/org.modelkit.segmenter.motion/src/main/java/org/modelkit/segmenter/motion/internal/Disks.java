@@ -88,6 +88,19 @@ final class Disks {
      *         (the last frame's flow is the one before it)
      */
     static Sequence sequence(int size, int frames, long seed) {
+        return sequence(size, frames, seed, 0);
+    }
+
+    /**
+     * The same sequence, except that in its last {@code still} steps the disk rides with the background
+     * ({@code t_obj = t_bg}): static frames, where motion says nothing of the object.
+     *
+     * @param still the number of final frames whose flow to the next frame is static (0 to frames)
+     */
+    static Sequence sequence(int size, int frames, long seed, int still) {
+        if (still < 0 || still > frames) {
+            throw new IllegalArgumentException("still = " + still + " must lie in [0, " + frames + "]");
+        }
         SplittableRandom r = new SplittableRandom(seed);
         double scale = size / (double) SIZE;
         double[][] bg = backgroundWaves(r, scale);
@@ -113,7 +126,10 @@ final class Disks {
         double lo = radius + 1;
         double hi = size - 1 - radius;
         for (int t = 0; t < frames; t++) {
-            if (t > 0) {
+            if (t > 0 && t - 1 >= frames - still) {
+                ox[t] = ox[t - 1] + bx;
+                oy[t] = oy[t - 1] + by;
+            } else if (t > 0) {
                 double x = cx + ox[t - 1] + vx;
                 double y = cy + oy[t - 1] + vy;
                 if (x < lo || x > hi) {

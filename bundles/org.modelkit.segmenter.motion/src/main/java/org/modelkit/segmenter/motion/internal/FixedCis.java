@@ -192,15 +192,39 @@ final class FixedCis {
      * @return the soft masks
      */
     Soft optimise(List<Flow> flows, NDManager manager) {
+        return optimise(flows, null, 0, manager);
+    }
+
+    /**
+     * Optimises the masks with DyStaB's regularisation by a static model (methods notes §5.4): each frame's loss
+     * gains λ · mean over pixels of BCE(χ, p), p the static model's probability of the object at each pixel. The
+     * prior also breaks CIS's symmetry between χ and 1 − χ: χ is drawn to the object the static model sees.
+     *
+     * @param prior  [B·H·W] probabilities in [0, 1], or null for none
+     * @param lambda λ ≥ 0
+     * @return the soft masks; their losses include the prior's term
+     */
+    Soft optimise(List<Flow> flows, float[] prior, double lambda, NDManager manager) {
         int starts = settings.starts();
+        int n = flows.get(0).width() * flows.get(0).height();
+        if (prior != null && prior.length != flows.size() * n) {
+            throw new IllegalArgumentException("the prior holds " + prior.length + " values for " + flows.size()
+                    + " flows of " + n + " pixels");
+        }
+        if (!(lambda >= 0 && Double.isFinite(lambda))) {
+            throw new IllegalArgumentException("lambda = " + lambda + " must be finite and >= 0");
+        }
         List<Flow> all = new java.util.ArrayList<>();
-        for (Flow f : flows) {
+        float[] priors = prior == null || lambda == 0 ? null : new float[flows.size() * starts * n];
+        for (int i = 0; i < flows.size(); i++) {
             for (int k = 0; k < starts; k++) {
-                all.add(f);
+                all.add(flows.get(i));
+                if (priors != null) {
+                    System.arraycopy(prior, i * n, priors, (i * starts + k) * n, n);
+                }
             }
         }
-        Soft each = once(all, manager);
-        int n = flows.get(0).width() * flows.get(0).height();
+        Soft each = once(all, priors, lambda, manager);
         float[] chi = new float[flows.size() * n];
         double[] loss = new double[flows.size()];
         double[] first = new double[flows.size()];
@@ -218,7 +242,7 @@ final class FixedCis {
         return new Soft(chi, loss, first);
     }
 
-    private Soft once(List<Flow> flows, NDManager manager) {
+    private Soft once(List<Flow> flows, float[] prior, double lambda, NDManager manager) {
         Flow f0 = flows.get(0);
         int b = flows.size();
         int h = f0.height();
@@ -226,6 +250,7 @@ final class FixedCis {
         double eps = settings.epsilon(h, w);
         try (NDManager m = manager.newSubManager()) {
             NDArray flow = stack(m, flows);
+            NDArray target = prior == null ? null : m.create(prior, new Shape(b, h, w));
             NDArray kh = m.create(gaussian(h, settings.sigma()), new Shape(h, h));
             NDArray kw = m.create(gaussian(w, settings.sigma()), new Shape(w, w));
             float[] init = smoothNoise(b * 2, h, w, settings.sigma(), INIT_SCALE, settings.seed());
@@ -252,9 +277,14 @@ final class FixedCis {
                     NDArray cw = in(s, kw);
                     NDArray ph = smooth == null ? null : in(s, smooth[0]);
                     NDArray pw = smooth == null ? null : in(s, smooth[1]);
+                    NDArray p = target == null ? null : in(s, target);
                     guard.step(List.of(leaf), () -> {
                         try (GradientCollector gc = s.getEngine().newGradientCollector()) {
-                            NDArray l = loss(u, chi(pw == null ? leaf : ph.matMul(leaf).matMul(pw)), ch, cw, eps);
+                            NDArray x = chi(pw == null ? leaf : ph.matMul(leaf).matMul(pw));
+                            NDArray l = loss(u, x, ch, cw, eps);
+                            if (p != null) {
+                                l = l.add(bce(x, p).mul(lambda));
+                            }
                             perFrame[0] = l.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray();
                             NDArray total = l.sum();
                             gc.backward(total);
@@ -343,6 +373,13 @@ final class FixedCis {
             }
         }
         return k;
+    }
+
+    /** @return the mean binary cross-entropy of χ [B, H, W] against the probabilities p per frame: [B] */
+    static NDArray bce(NDArray chi, NDArray p) {
+        NDArray c = chi.clip(1e-6, 1 - 1e-6);
+        NDArray e = p.mul(c.log()).add(p.neg().add(1).mul(c.neg().add(1).log())).neg();
+        return e.mean(new int[] {2}).mean(new int[] {1});
     }
 
     /** @return a copy of the array in the manager */

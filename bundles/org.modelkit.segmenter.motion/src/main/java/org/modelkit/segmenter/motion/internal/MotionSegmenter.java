@@ -47,9 +47,24 @@ public class MotionSegmenter extends TensorMethod implements Segmenter {
      * @param workSide the longest side of the optimisation
      * @param sigma    the inpainter's σ at the working size; 0: a tenth of its smaller side
      * @param cis      the objective's other settings (its σ and smoothing are set per working size)
+     * @param learned  whether the learned mode (mask network against inpainter) replaces the fixed inpainter
+     * @param cycles   the learned mode's training cycles
+     * @param learnedRate the learned mode's Adam rate
      */
-    record Settings(Flows.Method flow, int gap, int workSide, double sigma, FixedCis.Settings cis) {
+    record Settings(Flows.Method flow, int gap, int workSide, double sigma, FixedCis.Settings cis, boolean learned,
+            int cycles, double learnedRate) {
+        /** The fixed mode. */
+        Settings(Flows.Method flow, int gap, int workSide, double sigma, FixedCis.Settings cis) {
+            this(flow, gap, workSide, sigma, cis, false, 200, 1e-4);
+        }
+
         Settings {
+            if (cycles < 1) {
+                throw new IllegalArgumentException("cycles = " + cycles + " must be at least 1");
+            }
+            if (!(learnedRate > 0 && Double.isFinite(learnedRate))) {
+                throw new IllegalArgumentException("learnedRate = " + learnedRate + " must be finite and > 0");
+            }
             if (gap < 1) {
                 throw new IllegalArgumentException("gap = " + gap + " must be at least 1");
             }
@@ -63,13 +78,24 @@ public class MotionSegmenter extends TensorMethod implements Segmenter {
 
         /** @return the same with another flow method and gap (a command's options) */
         Settings with(Flows.Method f, int g) {
-            return new Settings(f, g, workSide, sigma, cis);
+            return new Settings(f, g, workSide, sigma, cis, learned, cycles, learnedRate);
+        }
+
+        /** @return the same in the fixed or the learned mode (a command's option) */
+        Settings learned(boolean l) {
+            return new Settings(flow, gap, workSide, sigma, cis, l, cycles, learnedRate);
+        }
+
+        /** @return the learned mode's settings at this ε, threshold, border and seed; the reference clip and kick */
+        LearnedCis.Settings learnedSettings() {
+            return new LearnedCis.Settings(cycles, learnedRate, 0.2, 1e-5, 16, cis.epsilon(), cis.threshold(), cis.border(),
+                    cis.seed());
         }
 
         /** @return the same with another ε at the reference size (a command's option) */
         Settings withEpsilon(double epsilon) {
             return new Settings(flow, gap, workSide, sigma, new FixedCis.Settings(cis.sigma(), epsilon, cis.steps(), cis.rate(),
-                    cis.threshold(), cis.border(), cis.seed(), cis.starts(), cis.smoothing()));
+                    cis.threshold(), cis.border(), cis.seed(), cis.starts(), cis.smoothing()), learned, cycles, learnedRate);
         }
 
         /** @return the objective's settings at a working size: σ as configured or a tenth of the smaller side, smoothing σ/2 */
@@ -112,7 +138,16 @@ public class MotionSegmenter extends TensorMethod implements Segmenter {
     static Settings settings(SegmentConfig c) {
         FixedCis.Settings cis = new FixedCis.Settings(1, c.epsilon(), c.steps(), c.rate(), c.threshold(), c.border(),
                 c.seed(), c.starts(), 0);
-        return new Settings(Flows.Method.parse(c.flow()), c.gap(), c.workSide(), c.sigma(), cis);
+        return new Settings(Flows.Method.parse(c.flow()), c.gap(), c.workSide(), c.sigma(), cis, mode(c.mode()), c.cycles(),
+                c.learnedRate());
+    }
+
+    /** @return whether the mode is "learned" */
+    static boolean mode(String mode) {
+        if (!"fixed".equals(mode) && !"learned".equals(mode)) {
+            throw new IllegalArgumentException("mode '" + mode + "' is not one of fixed, learned");
+        }
+        return "learned".equals(mode);
     }
 
     /** @return the settings in force */
@@ -136,7 +171,12 @@ public class MotionSegmenter extends TensorMethod implements Segmenter {
      * @param replaced flow vectors replaced
      * @param seconds  the time taken
      */
-    record Run(List<Mask> masks, List<Flow> flows, double[] loss, int flipped, int replaced, double seconds) {
+    record Run(List<Mask> masks, List<Flow> flows, double[] loss, int flipped, int replaced, double seconds,
+            int[] kicks) {
+        Run(List<Mask> masks, List<Flow> flows, double[] loss, int flipped, int replaced, double seconds) {
+            this(masks, flows, loss, flipped, replaced, seconds, new int[1]);
+        }
+
         Segmentation segmentation(Flows.Method flow) {
             Map<String, Double> d = new LinkedHashMap<>();
             double area = 0;
@@ -157,6 +197,7 @@ public class MotionSegmenter extends TensorMethod implements Segmenter {
             d.put("border.flips", (double) flipped);
             d.put("flow.replaced", (double) replaced / ((double) masks.size() * masks.get(0).width() * masks.get(0).height()));
             d.put("flow.method." + flow.label(), 1.0);
+            d.put("learned.kicks", (double) kicks[0]);
             d.put("seconds", seconds);
             return new Segmentation(masks, d);
         }
@@ -168,6 +209,23 @@ public class MotionSegmenter extends TensorMethod implements Segmenter {
      */
     Run run(List<Frame> frames, Settings s, Progress progress) {
         long t0 = System.nanoTime();
+        return masks(backend(), frames, flows(frames, s, progress), s, null, 0, progress, t0);
+    }
+
+    /**
+     * The flows of a sequence, unknown and implausible vectors replaced.
+     *
+     * @param flows    the flow of each frame: to frame t + gap, or from t − gap for the last frames
+     * @param replaced the vectors replaced
+     */
+    record Flowed(List<Flow> flows, int replaced) {
+    }
+
+    /**
+     * @throws IllegalArgumentException if there are fewer than two frames, they differ in size or channels, or the gap
+     *                                  is not below the frame count
+     */
+    static Flowed flows(List<Frame> frames, Settings s, Progress progress) {
         if (frames == null || frames.size() < 2) {
             throw new IllegalArgumentException("segmentation from motion needs at least two frames, got "
                     + (frames == null ? 0 : frames.size()));
@@ -183,10 +241,7 @@ public class MotionSegmenter extends TensorMethod implements Segmenter {
         if (s.gap() >= frames.size()) {
             throw new IllegalArgumentException("gap " + s.gap() + " is not below the " + frames.size() + " frames");
         }
-        TensorBackend backend = backend();
         int n = frames.size();
-        int w = f0.width();
-        int h = f0.height();
         List<Flow> flows = new ArrayList<>(n);
         int replaced = 0;
         for (int t = 0; t < n; t++) {
@@ -197,6 +252,23 @@ public class MotionSegmenter extends TensorMethod implements Segmenter {
             replaced += f.replaced();
             progress.report("flow", t + 1, n);
         }
+        return new Flowed(flows, replaced);
+    }
+
+    /**
+     * The dynamic masks of a sequence's flows, optionally regularised by a static model's probabilities.
+     *
+     * @param frames the frames (for their size)
+     * @param priors per frame the static model's probability of the object at each pixel of the frame, or null
+     * @param lambda the prior's weight λ ≥ 0
+     * @param t0     when the work started (System.nanoTime)
+     */
+    static Run masks(TensorBackend backend, List<Frame> frames, Flowed flowed, Settings s, List<float[]> priors,
+            double lambda, Progress progress, long t0) {
+        List<Flow> flows = flowed.flows();
+        int n = flows.size();
+        int w = frames.get(0).width();
+        int h = frames.get(0).height();
         double scale = Math.min(1, (double) s.workSide() / Math.max(w, h));
         int ww = Math.max(4, (int) Math.round(w * scale));
         int hh = Math.max(4, (int) Math.round(h * scale));
@@ -205,29 +277,94 @@ public class MotionSegmenter extends TensorMethod implements Segmenter {
             small.add(shrink(f, ww, hh));
         }
         FixedCis.Settings cis = s.at(ww, hh);
+        if (s.learned()) {
+            return learned(backend, frames, flowed, small, s, ww, hh, progress, t0);
+        }
         FixedCis objective = new FixedCis(cis);
         List<Mask> masks = new ArrayList<>(n);
         double[] loss = new double[n];
         int flipped = 0;
         for (int c = 0; c < n; c += CHUNK) {
             progress.checkCancelled();
-            List<Flow> part = small.subList(c, Math.min(n, c + CHUNK));
+            int end = Math.min(n, c + CHUNK);
+            List<Flow> part = small.subList(c, end);
+            float[] prior = null;
+            if (priors != null) {
+                prior = new float[part.size() * ww * hh];
+                for (int i = c; i < end; i++) {
+                    System.arraycopy(shrink(priors.get(i), w, h, ww, hh), 0, prior, (i - c) * ww * hh, ww * hh);
+                }
+            }
             FixedCis.Soft soft;
             try (NDManager m = backend.newManager()) {
-                soft = objective.optimise(part, m);
+                soft = objective.optimise(part, prior, lambda, m);
             }
             for (int i = 0; i < part.size(); i++) {
                 float[] chi = new float[ww * hh];
                 System.arraycopy(soft.chi(), i * ww * hh, chi, 0, ww * hh);
                 float[] full = resize(chi, ww, hh, w, h);
                 boolean[] flip = new boolean[1];
-                masks.add(new Mask(w, h, FixedCis.binarise(full, 0, w, h, cis.threshold(), cis.border(), flip)));
+                // with a static prior χ is anchored to the object, so the border rule stays off
+                masks.add(new Mask(w, h, FixedCis.binarise(full, 0, w, h, cis.threshold(), prior == null || lambda == 0
+                        ? cis.border() : 1, flip)));
                 flipped += flip[0] ? 1 : 0;
                 loss[c + i] = soft.loss()[i];
             }
-            progress.report("frames", Math.min(n, c + CHUNK), n);
+            progress.report("frames", end, n);
         }
-        return new Run(masks, flows, loss, flipped, replaced, (System.nanoTime() - t0) / 1e9);
+        return new Run(masks, flows, loss, flipped, flowed.replaced(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The learned mode: both networks trained on the whole sequence at the working size, then each frame's χ. */
+    private static Run learned(TensorBackend backend, List<Frame> frames, Flowed flowed, List<Flow> small, Settings s,
+            int ww, int hh, Progress progress, long t0) {
+        int w = frames.get(0).width();
+        int h = frames.get(0).height();
+        List<float[]> images = new ArrayList<>();
+        for (Frame f : frames) {
+            images.add(shrink((f.channels() == 1 ? f : f.toGrey()).toArray(), w, h, ww, hh));
+        }
+        LearnedCis.Outcome o;
+        try (NDManager m = backend.newManager()) {
+            o = new LearnedCis(s.learnedSettings()).train(images, small, m, progress);
+        }
+        List<Mask> masks = new ArrayList<>();
+        int flipped = 0;
+        double[] loss = new double[frames.size()];
+        double last = o.maskLoss()[o.maskLoss().length - 1];
+        for (int i = 0; i < frames.size(); i++) {
+            float[] chi = java.util.Arrays.copyOfRange(o.chi(), i * ww * hh, (i + 1) * ww * hh);
+            boolean[] flip = new boolean[1];
+            masks.add(new Mask(w, h, FixedCis.binarise(resize(chi, ww, hh, w, h), 0, w, h, s.cis().threshold(),
+                    s.cis().border(), flip)));
+            flipped += flip[0] ? 1 : 0;
+            loss[i] = last;
+        }
+        Run r = new Run(masks, flowed.flows(), loss, flipped, flowed.replaced(), (System.nanoTime() - t0) / 1e9);
+        r.kicks[0] = o.kicks();
+        return r;
+    }
+
+    /** @return the map averaged over the cells of a ww×hh grid */
+    static float[] shrink(float[] map, int w, int h, int ww, int hh) {
+        if (ww == w && hh == h) {
+            return map;
+        }
+        double[] sum = new double[ww * hh];
+        int[] count = new int[ww * hh];
+        for (int y = 0; y < h; y++) {
+            int cy = Math.min(hh - 1, (int) ((y + 0.5) * hh / h));
+            for (int x = 0; x < w; x++) {
+                int cx = Math.min(ww - 1, (int) ((x + 0.5) * ww / w));
+                sum[cy * ww + cx] += map[y * w + x];
+                count[cy * ww + cx]++;
+            }
+        }
+        float[] out = new float[ww * hh];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = count[k] == 0 ? 0 : (float) (sum[k] / count[k]);
+        }
+        return out;
     }
 
     /** @return the flow averaged over the cells of a ww×hh grid, its vectors scaled with the frame */
@@ -237,30 +374,15 @@ public class MotionSegmenter extends TensorMethod implements Segmenter {
         if (ww == w && hh == h) {
             return f;
         }
-        float[] u = f.u();
-        float[] v = f.v();
-        double[] su = new double[ww * hh];
-        double[] sv = new double[ww * hh];
-        int[] count = new int[ww * hh];
-        for (int y = 0; y < h; y++) {
-            int cy = Math.min(hh - 1, (int) ((y + 0.5) * hh / h));
-            for (int x = 0; x < w; x++) {
-                int cx = Math.min(ww - 1, (int) ((x + 0.5) * ww / w));
-                int k = cy * ww + cx;
-                su[k] += u[y * w + x];
-                sv[k] += v[y * w + x];
-                count[k]++;
-            }
+        float[] u = shrink(f.u(), w, h, ww, hh);
+        float[] v = shrink(f.v(), w, h, ww, hh);
+        float sx = (float) ww / w;
+        float sy = (float) hh / h;
+        for (int k = 0; k < u.length; k++) {
+            u[k] *= sx;
+            v[k] *= sy;
         }
-        float[] ou = new float[ww * hh];
-        float[] ov = new float[ww * hh];
-        double sx = (double) ww / w;
-        double sy = (double) hh / h;
-        for (int k = 0; k < ou.length; k++) {
-            ou[k] = count[k] == 0 ? 0 : (float) (su[k] / count[k] * sx);
-            ov[k] = count[k] == 0 ? 0 : (float) (sv[k] / count[k] * sy);
-        }
-        return new Flow(ww, hh, ou, ov);
+        return new Flow(ww, hh, u, v);
     }
 
     /** @return the map resized bilinearly, pixel centres aligned */

@@ -14,7 +14,10 @@ import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import org.modelkit.api.data.Frame;
 import org.modelkit.api.data.Mask;
+import org.modelkit.api.segment.BootstrapRequest;
+import org.modelkit.api.segment.BootstrapResult;
 import org.modelkit.api.segment.Segmenter;
+import org.modelkit.api.segment.SegmenterTrainer;
 import org.modelkit.io.Csv;
 import org.modelkit.io.Flo;
 import org.modelkit.io.FormatException;
@@ -30,11 +33,14 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * {@code modelkit:segment} (the primary moving object of every frame of a folder, with masks, overlays, flow
- * pictures and, against ground truth, the Jaccard index per frame) and {@code modelkit:sprites} (a disk sequence
- * with exact masks and flow). They parse, check and call the segmenter.
+ * pictures and, against ground truth, the Jaccard index per frame; with {@code -m dystab} each frame on its own by
+ * the static model), {@code modelkit:segmenttrain} (DyStaB's bootstrap of a static model from sequences; Gogo maps
+ * commands to Java method names, so the issue's {@code segment-train} is spelled without the dash, as
+ * {@code trainstereo} is) and {@code modelkit:sprites} (a disk sequence with exact masks and flow). They parse,
+ * check and call the services.
  */
 @Component(service = SegmentCommands.class)
-@GogoCommand(scope = "modelkit", function = {"segment", "sprites"})
+@GogoCommand(scope = "modelkit", function = {"segment", "segmenttrain", "sprites"})
 public class SegmentCommands {
     private final BundleContext context;
 
@@ -111,12 +117,17 @@ public class SegmentCommands {
             @Parameter(names = {"-m", "--method"}, absentValue = MotionSegmenter.METHOD) String method,
             @Descriptor("the optical flow: brox, hs or klt (default: the configuration's)")
             @Parameter(names = {"--flow"}, absentValue = "") String flowArg,
+            @Descriptor("cis: fixed (the fixed inpainter) or learned (mask network against inpainter); default: the"
+                    + " configuration's")
+            @Parameter(names = {"--mode"}, absentValue = "") String modeArg,
             @Descriptor("the frame gap of the flow (default: the configuration's)")
             @Parameter(names = {"--gap"}, absentValue = "") String gapArg,
             @Descriptor("ε > 0 at the reference 192x384 frames (default: the configuration's; small for slow motion)")
             @Parameter(names = {"--eps"}, absentValue = "") String epsArg,
             @Descriptor("a folder of ground-truth masks (black and white, one per frame, in name order)")
             @Parameter(names = {"--gt"}, absentValue = "") String gt,
+            @Descriptor("dystab: the static model's folder (default: the configuration's 'model')")
+            @Parameter(names = {"--model"}, absentValue = "") String model,
             @Descriptor("the result folder, written as a whole")
             @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
             @Descriptor("a folder of frames (PNG/PGM/JPEG, in name order)") String framesDir) throws IOException {
@@ -127,11 +138,25 @@ public class SegmentCommands {
         Path outDir = Path.of(out);
         ResultFolders.checkTarget(outDir, "-o '" + out + "'");
         List<Frame> frames = Images.readFrames(Path.of(framesDir));
-        if (frames.size() < 2) {
-            throw new IllegalArgumentException("'" + framesDir + "' holds " + frames.size() + " frame; motion needs two or more");
+        if (frames.isEmpty()) {
+            throw new IllegalArgumentException("'" + framesDir + "' holds no frame");
         }
         List<Mask> truth = gt.isEmpty() ? null
                 : readMasks(Path.of(gt), frames.size(), frames.get(0).width(), frames.get(0).height());
+        try (Methods.Held<Segmenter> h = Methods.hold(context, Segmenter.class, "segmenter", method)) {
+            if (h.get() instanceof DystabSegmenter d) {
+                return still(d, model.isEmpty() ? null : Path.of(model), frames, truth, outDir);
+            }
+        }
+        if (!model.isEmpty()) {
+            throw new IllegalArgumentException("--model is for -m dystab; method '" + method + "' segments from motion");
+        }
+        if (!modeArg.isEmpty()) {
+            MotionSegmenter.mode(modeArg);
+        }
+        if (frames.size() < 2) {
+            throw new IllegalArgumentException("'" + framesDir + "' holds " + frames.size() + " frame; motion needs two or more");
+        }
         try (Methods.Held<Segmenter> h = Methods.hold(context, Segmenter.class, "segmenter", method)) {
             if (!(h.get() instanceof MotionSegmenter seg)) {
                 throw new IllegalArgumentException("method '" + method + "' is not the motion segmenter of this bundle");
@@ -140,6 +165,9 @@ public class SegmentCommands {
             Flows.Method flow = flowArg.isEmpty() ? base.flow() : Flows.Method.parse(flowArg);
             int gap = gapArg.isEmpty() ? base.gap() : Args.wholeNumber("--gap", gapArg, 1, frames.size() - 1);
             MotionSegmenter.Settings settings = base.with(flow, gap);
+            if (!modeArg.isEmpty()) {
+                settings = settings.learned(MotionSegmenter.mode(modeArg));
+            }
             if (!epsArg.isEmpty()) {
                 settings = settings.withEpsilon(Args.number("--eps", epsArg, 0, 1e9, true));
             }
@@ -168,6 +196,8 @@ public class SegmentCommands {
                 }
             });
             Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("mode", settings.learned() ? String.format(Locale.ROOT, "learned (%d cycles at rate %s; %d kicks)",
+                    settings.cycles(), settings.learnedRate(), run.kicks()[0]) : "fixed inpainter");
             fields.put("flow", flow.label() + ", gap " + gap + String.format(Locale.ROOT, ", ε %s (%.1f %% of vectors replaced)",
                     settings.cis().epsilon(),
                     100.0 * run.replaced() / ((double) frames.size() * frames.get(0).width() * frames.get(0).height())));
@@ -181,6 +211,127 @@ public class SegmentCommands {
         }
     }
 
+    /** {@code segment -m dystab}: each frame by the static model, in batches, with progress. */
+    private static Summary still(DystabSegmenter d, Path model, List<Frame> frames, List<Mask> truth, Path outDir)
+            throws IOException {
+        long t0 = System.nanoTime();
+        ConsoleProgress progress = new ConsoleProgress(System.out, 1000);
+        List<Mask> masks = new ArrayList<>();
+        for (int s = 0; s < frames.size(); s += 16) {
+            progress.checkCancelled();
+            masks.addAll(d.images(frames.subList(s, Math.min(frames.size(), s + 16)), model));
+            progress.report("frames", Math.min(frames.size(), s + 16), frames.size());
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double meanJ = 0;
+        int recall = 0;
+        List<List<?>> rows = new ArrayList<>();
+        if (truth != null) {
+            for (int t = 0; t < frames.size(); t++) {
+                double j = masks.get(t).jaccard(truth.get(t));
+                meanJ += j / frames.size();
+                recall += j > 0.5 ? 1 : 0;
+                rows.add(List.of(t, j));
+            }
+        }
+        ResultFolders.write(outDir, staged -> {
+            for (int t = 0; t < frames.size(); t++) {
+                String name = String.format(Locale.ROOT, "%03d.png", t);
+                Images.writeMask(staged.resolve("masks").resolve(name), masks.get(t));
+                Images.writePng(staged.resolve("overlay").resolve(name), overlay(frames.get(t), masks.get(t)));
+            }
+            if (truth != null) {
+                Csv.writeRows(staged.resolve("iou.csv"), List.of("frame", "jaccard"), rows);
+            }
+        });
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("model", model != null ? model.toString() : String.valueOf(d.settings().model()));
+        fields.put("written", outDir.toString());
+        String line = truth == null
+                ? String.format(Locale.ROOT, "%d frames segmented one by one by the static model in %.1f s", frames.size(),
+                        seconds)
+                : String.format(Locale.ROOT, "%d frames, each on its own: mean J %.3f, J-recall %.2f (J > 0.5 in %d); %.1f s",
+                        frames.size(), meanJ, (double) recall / frames.size(), recall, seconds);
+        return new Summary(line, fields);
+    }
+
+    /** @return the frames of a sequence folder: its frames/ if it has one, else the folder itself */
+    static Path framesOf(Path dir) {
+        Path f = dir.resolve("frames");
+        return Files.isDirectory(f) ? f : dir;
+    }
+
+    @Descriptor("DyStaB: bootstrap a static segmentation model from the motion of frame sequences (J per round where"
+            + " a sequence has masks/)")
+    public Summary segmenttrain(
+            @Descriptor("the trainer (modelkit:methods lists them)")
+            @Parameter(names = {"-m", "--method"}, absentValue = DystabSegmenter.METHOD) String method,
+            @Descriptor("rounds (default: the configuration's)")
+            @Parameter(names = {"-r", "--rounds"}, absentValue = "") String roundsArg,
+            @Descriptor("epochs of the static network per round (default: the configuration's)")
+            @Parameter(names = {"-e", "--epochs"}, absentValue = "") String epochsArg,
+            @Descriptor("the seed")
+            @Parameter(names = {"-s", "--seed"}, absentValue = "1") String seedArg,
+            @Descriptor("the model folder to write, as a whole")
+            @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
+            @Descriptor("sequence folders: each a folder of frames, or holding frames/ and optionally masks/ (ground truth,"
+                    + " for reporting only), as modelkit:sprites writes") String... sequenceDirs) throws IOException {
+        Methods.find(context, SegmenterTrainer.class, "segmenter trainer", method);
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("-o DIR is missing: the folder for the static model");
+        }
+        if (sequenceDirs == null || sequenceDirs.length == 0) {
+            throw new IllegalArgumentException("no sequence folder given");
+        }
+        long seed = Args.longNumber("--seed", seedArg, Long.MIN_VALUE, Long.MAX_VALUE);
+        Path outDir = Path.of(out);
+        ResultFolders.checkTarget(outDir, "-o '" + out + "'");
+        List<List<Frame>> sequences = new ArrayList<>();
+        List<List<Mask>> truth = new ArrayList<>();
+        boolean anyTruth = false;
+        for (String s : sequenceDirs) {
+            Path dir = Path.of(s);
+            if (!Files.isDirectory(dir)) {
+                throw new IllegalArgumentException("sequence folder '" + s + "' does not exist");
+            }
+            List<Frame> frames = Images.readFrames(framesOf(dir));
+            if (frames.size() < 2) {
+                throw new IllegalArgumentException("'" + s + "' holds " + frames.size() + " frame; motion needs two or more");
+            }
+            sequences.add(frames);
+            Path masks = dir.resolve("masks");
+            if (Files.isDirectory(masks)) {
+                truth.add(readMasks(masks, frames.size(), frames.get(0).width(), frames.get(0).height()));
+                anyTruth = true;
+            } else {
+                truth.add(null);
+            }
+        }
+        try (Methods.Held<SegmenterTrainer> h = Methods.hold(context, SegmenterTrainer.class, "segmenter trainer", method)) {
+            int rounds;
+            int epochs;
+            if (h.get() instanceof DystabSegmenter d) {
+                rounds = roundsArg.isEmpty() ? d.settings().rounds() : Args.wholeNumber("-r", roundsArg, 1, 100);
+                epochs = epochsArg.isEmpty() ? d.settings().epochs() : Args.wholeNumber("-e", epochsArg, 1, 100_000);
+            } else {
+                rounds = roundsArg.isEmpty() ? 2 : Args.wholeNumber("-r", roundsArg, 1, 100);
+                epochs = epochsArg.isEmpty() ? 40 : Args.wholeNumber("-e", epochsArg, 1, 100_000);
+            }
+            BootstrapResult r = h.get().train(new BootstrapRequest(sequences, anyTruth ? truth : null, rounds, epochs, seed,
+                    outDir), new ConsoleProgress(System.out, 1000));
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (BootstrapResult.Round x : r.rounds()) {
+                fields.put("round " + x.round(), Double.isNaN(x.dynamicJ())
+                        ? String.format(Locale.ROOT, "%d informative frames; BCE %.3f", x.frames(), x.loss())
+                        : String.format(Locale.ROOT, "J dynamic %.3f, static %.3f (%d informative frames; BCE %.3f)",
+                                x.dynamicJ(), x.staticJ(), x.frames(), x.loss()));
+            }
+            fields.put("written", r.model().toString());
+            return new Summary(String.format(Locale.ROOT, "static model trained on %d sequences in %d rounds; %.1f s",
+                    sequences.size(), r.rounds().size(), r.seconds()), fields);
+        }
+    }
+
     @Descriptor("write a disk sequence with exact masks and flow: frames/, masks/, flow/ (.flo and .png)")
     public Summary sprites(
             @Descriptor("frames (>= 2)")
@@ -189,9 +340,12 @@ public class SegmentCommands {
             @Parameter(names = {"--size"}, absentValue = "64") String sizeArg,
             @Descriptor("the seed")
             @Parameter(names = {"-s", "--seed"}, absentValue = "1") String seedArg,
+            @Descriptor("the last frames in which the disk rides with the background: static frames (0..n)")
+            @Parameter(names = {"--still"}, absentValue = "0") String stillArg,
             @Descriptor("the folder to write, as a whole")
             @Parameter(names = {"-o", "--out"}, absentValue = "") String out) throws IOException {
         int n = Args.wholeNumber("-n", framesArg, 2, 10_000);
+        int still = Args.wholeNumber("--still", stillArg, 0, n);
         int size = Args.wholeNumber("--size", sizeArg, 32, 512);
         long seed = Args.longNumber("--seed", seedArg, Long.MIN_VALUE, Long.MAX_VALUE);
         if (out.isEmpty()) {
@@ -199,7 +353,7 @@ public class SegmentCommands {
         }
         Path outDir = Path.of(out);
         ResultFolders.checkTarget(outDir, "-o '" + out + "'");
-        Disks.Sequence s = Disks.sequence(size, n, seed);
+        Disks.Sequence s = Disks.sequence(size, n, seed, still);
         ResultFolders.write(outDir, staged -> {
             for (int t = 0; t < n; t++) {
                 String name = String.format(Locale.ROOT, "%03d", t);
@@ -211,7 +365,7 @@ public class SegmentCommands {
         });
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("written", outDir + "/frames, masks, flow");
-        return new Summary(String.format(Locale.ROOT, "%d frames of %dx%d: a textured disk over a panning background", n,
-                size, size), fields);
+        return new Summary(String.format(Locale.ROOT, "%d frames of %dx%d: a textured disk over a panning background%s", n,
+                size, size, still == 0 ? "" : ", riding with it in the last " + still), fields);
     }
 }

@@ -12,6 +12,17 @@ import org.osgi.service.metatype.annotations.Option;
         @Option(value = "klt")})
     String flow() default "brox";
 
+    @AttributeDefinition(description = "cis: the fixed inpainter (per-frame masks, no training) or the learned mode (a mask"
+            + " network against an inpainter network, trained on the sequence)", options = {@Option(value = "fixed"),
+                @Option(value = "learned")})
+    String mode() default "fixed";
+
+    @AttributeDefinition(description = "the learned mode's training cycles (one inpainter step, three mask steps each)")
+    int cycles() default 200;
+
+    @AttributeDefinition(description = "the learned mode's Adam rate (the reference 1e-4)")
+    double learnedRate() default 1e-4;
+
     @AttributeDefinition(description = "the frame gap g of the flow from frame t to t + g (>= 1)")
     int gap() default 1;
 
@@ -45,4 +56,22 @@ import org.osgi.service.metatype.annotations.Option;
 
     @AttributeDefinition(description = "the seed of the starts")
     long seed() default 1;
+
+    @AttributeDefinition(description = "dystab: the static model's directory (written by modelkit:segmenttrain); empty:"
+            + " none, and dystab refuses to segment")
+    String model() default "";
+
+    @AttributeDefinition(description = "dystab training: rounds of dynamic masks and static training (>= 1)")
+    int rounds() default 2;
+
+    @AttributeDefinition(description = "dystab training: epochs of the static network per round (>= 1)")
+    int epochs() default 40;
+
+    @AttributeDefinition(description = "dystab training: λ >= 0, the weight of BCE(χ, S(I)) by which the static model"
+            + " regularises the dynamic masks from the second round on")
+    double lambda() default 1;
+
+    @AttributeDefinition(description = "dystab training: a frame's motion is informative when at least 1 % of its"
+            + " pixels move more than this many pixels against the frame's median flow (> 0)")
+    double motion() default 1;
 }

@@ -4,38 +4,72 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.modelkit.api.data.Sampling;
 import org.modelkit.api.progress.Progress;
 import org.modelkit.compute.api.TensorBackend;
+import org.modelkit.io.AtomicFiles;
+import org.modelkit.io.FormatException;
+import org.modelkit.io.Json;
 import org.modelkit.nn.GradientGuard;
 
 /**
  * DyStaB's static model at the notes' scale (§5.5, test 3): a small fully convolutional network from a grey image
  * to a mask logit per pixel (3×3 convolutions 1→16→16→1 with ReLU, padding 1), trained with binary cross-entropy
  * on the masks the dynamic step found on moving frames, then applied to single images, where motion says nothing.
+ *
+ * <p>A model directory holds {@code model.json} (method {@code dystab}, the architecture, the frame size it was
+ * trained at, its weight tensors' names and shapes, and what the training reported) and {@code weights.bin} (the
+ * tensors in that order, little-endian float32), as the stereo models do.
  */
 final class StaticNet implements AutoCloseable {
-    private final Model model;
-    private final int size;
-
+    /** The method a model directory names. */
+    static final String METHOD = "dystab";
+    /** The architecture. */
+    static final String ARCHITECTURE = "conv3x3 1-16-16-1 relu";
+    /** The architecture file. */
+    static final String SPEC = "model.json";
+    /** The weights file. */
+    static final String WEIGHTS = "weights.bin";
     /**
-     * @param model a model from the backend, closed with this net
-     * @param size  the side of the square images
+     * Images per step. Measured on 3 sprite sequences (DystabTest, 30 frames, 30 epochs): batches of 16 gave 60
+     * steps, after which the net still predicted background everywhere (J 0.000); batches of 4 give 240.
      */
-    private StaticNet(Model model, int size) {
+    static final int BATCH = 4;
+
+    private final Model model;
+    private final int width;
+    private final int height;
+    private final double loss;
+
+    private StaticNet(Model model, int width, int height, double loss) {
         this.model = model;
-        this.size = size;
+        this.width = width;
+        this.height = height;
+        this.loss = loss;
     }
 
     static SequentialBlock block() {
@@ -48,17 +82,23 @@ final class StaticNet implements AutoCloseable {
         return b;
     }
 
+    /** Trains on square images (the disks' tests). */
+    static StaticNet train(List<float[]> images, List<boolean[]> masks, int size, int epochs, long seed,
+            TensorBackend backend, Progress progress) {
+        return train(images, masks, size, size, epochs, seed, backend, progress);
+    }
+
     /**
      * Trains a net on images and their (pseudo-)masks.
      *
-     * @param images  grey images of size×size, values in [0, 1]
+     * @param images  grey images of width×height, values in [0, 1]
      * @param masks   a mask per image
      * @param epochs  passes over the images
      * @param seed    the initialisation and the batch order
      * @param backend where the net lives and trains
      * @return the trained net (close it)
      */
-    static StaticNet train(List<float[]> images, List<boolean[]> masks, int size, int epochs, long seed,
+    static StaticNet train(List<float[]> images, List<boolean[]> masks, int width, int height, int epochs, long seed,
             TensorBackend backend, Progress progress) {
         Model model = backend.newModel("static");
         boolean done = false;
@@ -66,16 +106,18 @@ final class StaticNet implements AutoCloseable {
             model.getNDManager().getEngine().setRandomSeed((int) seed);
             model.setBlock(block());
             int n = images.size();
-            int batch = Math.min(16, n);
-            int per = size * size;
+            int batch = Math.min(BATCH, n);
+            int per = width * height;
+            double last = Double.NaN;
             try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.sigmoidBinaryCrossEntropyLoss())
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-2f)).build()))) {
-                trainer.initialize(new Shape(batch, 1, size, size));
+                trainer.initialize(new Shape(batch, 1, height, width));
                 GradientGuard guard = new GradientGuard();
                 Random order = new Random(seed);
                 int[] idx = Sampling.range(n);
                 for (int e = 0; e < epochs; e++) {
                     Sampling.shuffle(idx, order);
+                    double sum = 0;
                     for (int s = 0; s < n; s += batch) {
                         progress.checkCancelled();
                         int b = Math.min(batch, n - s);
@@ -89,17 +131,18 @@ final class StaticNet implements AutoCloseable {
                             }
                         }
                         try (NDManager m = model.getNDManager().newSubManager()) {
-                            NDArray xs = m.create(x, new Shape(b, 1, size, size));
-                            NDArray ys = m.create(y, new Shape(b, 1, size, size));
-                            guard.step(trainer, () -> trainer.getLoss().evaluate(new NDList(ys),
+                            NDArray xs = m.create(x, new Shape(b, 1, height, width));
+                            NDArray ys = m.create(y, new Shape(b, 1, height, width));
+                            sum += b * guard.step(trainer, () -> trainer.getLoss().evaluate(new NDList(ys),
                                     trainer.forward(new NDList(xs))));
                         }
                     }
+                    last = sum / n;
                     progress.report("epochs", e + 1, epochs);
                 }
             }
             done = true;
-            return new StaticNet(model, size);
+            return new StaticNet(model, width, height, last);
         } finally {
             if (!done) {
                 model.close();
@@ -107,26 +150,175 @@ final class StaticNet implements AutoCloseable {
         }
     }
 
+    int width() {
+        return width;
+    }
+
+    int height() {
+        return height;
+    }
+
+    /** @return the mean training loss of the last epoch (NaN for a loaded model) */
+    double loss() {
+        return loss;
+    }
+
     /** @return the mask of each image: the logit above 0 (probability above a half) */
     boolean[][] segment(List<float[]> images) {
-        int per = size * size;
-        boolean[][] out = new boolean[images.size()][];
-        try (NDManager m = model.getNDManager().newSubManager()) {
-            float[] x = new float[images.size() * per];
-            for (int i = 0; i < images.size(); i++) {
-                System.arraycopy(images.get(i), 0, x, i * per, per);
+        float[][] p = probabilities(images);
+        boolean[][] out = new boolean[p.length][];
+        for (int i = 0; i < p.length; i++) {
+            out[i] = new boolean[p[i].length];
+            for (int k = 0; k < p[i].length; k++) {
+                out[i][k] = p[i][k] > 0.5f;
             }
-            NDArray logits = model.getBlock().forward(new ai.djl.training.ParameterStore(m, false),
-                    new NDList(m.create(x, new Shape(images.size(), 1, size, size))), false).singletonOrThrow();
-            float[] z = logits.toFloatArray();
-            for (int i = 0; i < images.size(); i++) {
-                out[i] = new boolean[per];
-                for (int k = 0; k < per; k++) {
-                    out[i][k] = z[i * per + k] > 0;
+        }
+        return out;
+    }
+
+    /** @return the object's probability at each pixel of each image, in batches of 16 */
+    float[][] probabilities(List<float[]> images) {
+        int per = width * height;
+        float[][] out = new float[images.size()][];
+        for (int s = 0; s < images.size(); s += 16) {
+            int b = Math.min(16, images.size() - s);
+            try (NDManager m = model.getNDManager().newSubManager()) {
+                float[] x = new float[b * per];
+                for (int i = 0; i < b; i++) {
+                    float[] img = images.get(s + i);
+                    if (img.length != per) {
+                        throw new IllegalArgumentException("image " + (s + i) + " has " + img.length + " pixels; the static"
+                                + " model takes " + width + "x" + height);
+                    }
+                    System.arraycopy(img, 0, x, i * per, per);
+                }
+                NDArray logits = model.getBlock().forward(new ParameterStore(m, false),
+                        new NDList(m.create(x, new Shape(b, 1, height, width))), false).singletonOrThrow();
+                float[] z = logits.toFloatArray();
+                for (int i = 0; i < b; i++) {
+                    out[s + i] = new float[per];
+                    for (int k = 0; k < per; k++) {
+                        out[s + i][k] = (float) (1 / (1 + Math.exp(-z[i * per + k])));
+                    }
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * Writes {@code model.json} and {@code weights.bin} into a directory (a staging folder: the caller publishes it).
+     *
+     * @param dir    the directory
+     * @param report what the training reported, kept in model.json
+     * @throws IOException if writing fails
+     */
+    void save(Path dir, Map<String, Object> report) throws IOException {
+        Files.createDirectories(dir);
+        List<Map<String, Object>> ws = new ArrayList<>();
+        List<float[]> values = new ArrayList<>();
+        for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+            NDArray a = p.getValue().getArray();
+            ws.add(Map.of("name", p.getKey(), "shape", a.getShape().getShape()));
+            values.add(a.toFloatArray());
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("method", METHOD);
+        json.put("architecture", ARCHITECTURE);
+        json.put("width", width);
+        json.put("height", height);
+        json.put("channels", 1);
+        json.put("input", "grey in [0, 1]; output: one logit per pixel, the object where it is above 0");
+        json.put("weights", ws);
+        json.put("weightsFile", WEIGHTS + ": little-endian float32, the tensors above in order");
+        json.put("training", report);
+        Json.write(dir.resolve(SPEC), json);
+        AtomicFiles.write(dir.resolve(WEIGHTS), out -> {
+            DataOutputStream d = new DataOutputStream(out);
+            for (float[] w : values) {
+                ByteBuffer b = ByteBuffer.allocate(4 * w.length).order(ByteOrder.LITTLE_ENDIAN);
+                b.asFloatBuffer().put(w);
+                d.write(b.array());
+            }
+            d.flush();
+        });
+    }
+
+    /**
+     * @param dir     a model directory
+     * @param backend where the net lives
+     * @return the net (close it)
+     * @throws IllegalArgumentException naming the directory if it is missing or holds another kind of model
+     * @throws IOException              if a file cannot be read or is malformed
+     */
+    static StaticNet load(Path dir, TensorBackend backend) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("model directory '" + dir + "' does not exist");
+        }
+        Path specFile = dir.resolve(SPEC);
+        if (!Files.isRegularFile(specFile)) {
+            throw new IllegalArgumentException("model directory '" + dir + "' has no " + SPEC);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> raw = Json.read(specFile, Map.class);
+        if (!METHOD.equals(raw.get("method"))) {
+            throw new IllegalArgumentException("model '" + dir + "' is not a " + METHOD + " model (its " + SPEC
+                    + (raw.get("method") == null ? " names no method" : " names method '" + raw.get("method") + "'")
+                    + "; train one with modelkit:segmenttrain)");
+        }
+        if (!ARCHITECTURE.equals(raw.get("architecture"))) {
+            throw new FormatException(specFile, "names architecture '" + raw.get("architecture") + "'; this bundle reads '"
+                    + ARCHITECTURE + "'");
+        }
+        int w = integer(raw, "width", specFile);
+        int h = integer(raw, "height", specFile);
+        if (w < 1 || h < 1 || w > 1 << 15 || h > 1 << 15) {
+            throw new FormatException(specFile, "gives a frame size of " + w + "x" + h);
+        }
+        Path wf = dir.resolve(WEIGHTS);
+        if (!Files.isRegularFile(wf)) {
+            throw new IllegalArgumentException("model directory '" + dir + "' has no " + WEIGHTS);
+        }
+        Model model = backend.newModel("static");
+        boolean done = false;
+        try {
+            model.setBlock(block());
+            model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 1, h, w));
+            List<NDArray> arrays = new ArrayList<>();
+            long expected = 0;
+            for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+                arrays.add(p.getValue().getArray());
+                expected += 4 * p.getValue().getArray().size();
+            }
+            byte[] bytes = Files.readAllBytes(wf);
+            if (bytes.length != expected) {
+                throw new FormatException(wf, "holds " + bytes.length + " bytes; the static net needs " + expected);
+            }
+            ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            for (NDArray a : arrays) {
+                float[] v = new float[(int) a.size()];
+                for (int j = 0; j < v.length; j++) {
+                    v[j] = b.getFloat();
+                    if (!Float.isFinite(v[j])) {
+                        throw new FormatException(wf, "holds a weight " + v[j]);
+                    }
+                }
+                a.set(v);
+            }
+            done = true;
+            return new StaticNet(model, w, h, Double.NaN);
+        } finally {
+            if (!done) {
+                model.close();
+            }
+        }
+    }
+
+    private static int integer(Map<String, Object> raw, String key, Path file) throws FormatException {
+        if (!(raw.get(key) instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+            throw new FormatException(file, "field '" + key + "' must be an integer, got " + raw.get(key));
+        }
+        return n.intValue();
     }
 
     @Override
