@@ -145,6 +145,10 @@ public class SegmentCommands {
                 : readMasks(Path.of(gt), frames.size(), frames.get(0).width(), frames.get(0).height());
         try (Methods.Held<Segmenter> h = Methods.hold(context, Segmenter.class, "segmenter", method)) {
             if (h.get() instanceof DystabSegmenter d) {
+                if (!(flowArg + modeArg + gapArg + epsArg).isEmpty()) {
+                    throw new IllegalArgumentException("--flow, --mode, --gap and --eps are for segmentation from motion;"
+                            + " -m dystab segments each frame on its own");
+                }
                 return still(d, model.isEmpty() ? null : Path.of(model), frames, truth, outDir);
             }
         }
@@ -332,8 +336,15 @@ public class SegmentCommands {
         }
     }
 
-    @Descriptor("write a disk sequence with exact masks and flow: frames/, masks/, flow/ (.flo and .png)")
+    @Descriptor("write a sprite sequence with exact masks and flow: frames/, masks/, flow/ (.flo and .png)")
     public Summary sprites(
+            @Descriptor("disks (a textured disk over a smooth panning background) or fashion (two Fashion-MNIST items over a"
+                    + " panning texture, scaling and occluding)")
+            @Parameter(names = {"-k", "--kind"}, absentValue = "disks") String kind,
+            @Descriptor("fashion: the Fashion-MNIST IDX images")
+            @Parameter(names = {"--items"}, absentValue = "testdata/fashion-mnist/train-2000-images-idx3-ubyte.gz") String items,
+            @Descriptor("fashion: the background texture image")
+            @Parameter(names = {"--texture"}, absentValue = "testdata/stereo/texture-brick.png") String texture,
             @Descriptor("frames (>= 2)")
             @Parameter(names = {"-n", "--frames"}, absentValue = "12") String framesArg,
             @Descriptor("the side of the square frames (32..512)")
@@ -346,6 +357,18 @@ public class SegmentCommands {
             @Parameter(names = {"-o", "--out"}, absentValue = "") String out) throws IOException {
         int n = Args.wholeNumber("-n", framesArg, 2, 10_000);
         int still = Args.wholeNumber("--still", stillArg, 0, n);
+        if (!kind.equals("disks") && !kind.equals("fashion")) {
+            throw new IllegalArgumentException("--kind '" + kind + "' is not one of disks, fashion");
+        }
+        if (kind.equals("fashion") && still > 0) {
+            throw new IllegalArgumentException("--still is for --kind disks");
+        }
+        for (String f : kind.equals("fashion") ? List.of(items, texture) : List.<String>of()) {
+            if (!Files.isRegularFile(Path.of(f))) {
+                throw new IllegalArgumentException("'" + f + "' does not exist (--items and --texture name the sprites' data;"
+                        + " the defaults are relative to the project folder)");
+            }
+        }
         int size = Args.wholeNumber("--size", sizeArg, 32, 512);
         long seed = Args.longNumber("--seed", seedArg, Long.MIN_VALUE, Long.MAX_VALUE);
         if (out.isEmpty()) {
@@ -353,7 +376,9 @@ public class SegmentCommands {
         }
         Path outDir = Path.of(out);
         ResultFolders.checkTarget(outDir, "-o '" + out + "'");
-        Disks.Sequence s = Disks.sequence(size, n, seed, still);
+        Disks.Sequence s = kind.equals("fashion")
+                ? FashionSprites.sequence(size, n, seed, Path.of(items), Path.of(texture))
+                : Disks.sequence(size, n, seed, still);
         ResultFolders.write(outDir, staged -> {
             for (int t = 0; t < n; t++) {
                 String name = String.format(Locale.ROOT, "%03d", t);
@@ -365,7 +390,10 @@ public class SegmentCommands {
         });
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("written", outDir + "/frames, masks, flow");
-        return new Summary(String.format(Locale.ROOT, "%d frames of %dx%d: a textured disk over a panning background%s", n,
-                size, size, still == 0 ? "" : ", riding with it in the last " + still), fields);
+        return new Summary(kind.equals("fashion")
+                ? String.format(Locale.ROOT, "%d frames of %dx%d: two Fashion-MNIST items over %s, the camera panning", n,
+                        size, size, Path.of(texture).getFileName())
+                : String.format(Locale.ROOT, "%d frames of %dx%d: a textured disk over a panning background%s", n, size, size,
+                        still == 0 ? "" : ", riding with it in the last " + still), fields);
     }
 }

@@ -109,6 +109,16 @@ final class StaticNet implements AutoCloseable {
             int batch = Math.min(BATCH, n);
             int per = width * height;
             double last = Double.NaN;
+            long positive = 0;
+            for (boolean[] m : masks) {
+                for (boolean b : m) {
+                    positive += b ? 1 : 0;
+                }
+            }
+            long total = (long) n * per;
+            // the object is the minority class (10-30 % of the pixels): weighted BCE, positives times
+            // √(negatives/positives), in [1, 10]
+            float weight = (float) Math.max(1, Math.min(10, Math.sqrt((double) (total - positive) / Math.max(1, positive))));
             try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.sigmoidBinaryCrossEntropyLoss())
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-2f)).build()))) {
                 trainer.initialize(new Shape(batch, 1, height, width));
@@ -133,8 +143,8 @@ final class StaticNet implements AutoCloseable {
                         try (NDManager m = model.getNDManager().newSubManager()) {
                             NDArray xs = m.create(x, new Shape(b, 1, height, width));
                             NDArray ys = m.create(y, new Shape(b, 1, height, width));
-                            sum += b * guard.step(trainer, () -> trainer.getLoss().evaluate(new NDList(ys),
-                                    trainer.forward(new NDList(xs))));
+                            sum += b * guard.step(trainer, () -> weightedBce(trainer.forward(new NDList(xs)).singletonOrThrow(),
+                                    ys, weight));
                         }
                     }
                     last = sum / n;
@@ -148,6 +158,16 @@ final class StaticNet implements AutoCloseable {
                 model.close();
             }
         }
+    }
+
+    /**
+     * @return the mean over pixels of w·y·softplus(−z) + (1 − y)·softplus(z): binary cross-entropy on logits z with
+     *         the positives weighted by w (softplus written stably as max(z, 0) + log(1 + e^−|z|))
+     */
+    static NDArray weightedBce(NDArray z, NDArray y, float w) {
+        NDArray softplus = z.maximum(0).add(z.abs().neg().exp().add(1).log());
+        NDArray pos = softplus.sub(z); // softplus(−z)
+        return y.mul(pos).mul(w).add(y.neg().add(1).mul(softplus)).mean();
     }
 
     int width() {

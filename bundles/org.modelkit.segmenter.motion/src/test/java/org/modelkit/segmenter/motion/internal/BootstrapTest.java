@@ -76,10 +76,31 @@ class BootstrapTest {
                 controlJ += TestMasks.jaccard(masks[s], test[s].mask()) / test.length;
             }
         }
+        // the positional prior: the disks sit near the centre of a 32x32 frame, so a fixed mask scores too. The pixels
+        // covered by more than a fraction f of the training masks, f chosen on the test frames (generous to it)
+        double priorJ = 0;
+        for (int f = 1; f < 20; f++) {
+            boolean[] prior = new boolean[n];
+            for (int k = 0; k < n; k++) {
+                int c = 0;
+                for (boolean[] m : dynamic) {
+                    c += m[k] ? 1 : 0;
+                }
+                prior[k] = c > f / 20.0 * dynamic.size();
+            }
+            double j = 0;
+            for (Disks.Sample d : test) {
+                j += TestMasks.jaccard(prior, d.mask()) / test.length;
+            }
+            priorJ = Math.max(priorJ, j);
+        }
         System.out.printf(Locale.ROOT, "bootstrap: dynamic masks on 48 moving frames J %.3f; on 24 static frames the dynamic"
-                + " step J %.3f, the static net trained on the dynamic masks J %.3f (on misaligned masks %.3f)%n",
-                dynamicTrainJ, dynamicTestJ, staticJ, controlJ);
-        assertTrue(controlJ <= staticJ - 0.3, "misaligned masks " + controlJ + " vs " + staticJ);
+                + " step J %.3f, the static net trained on the dynamic masks J %.3f (on misaligned masks %.3f; the best"
+                + " fixed positional mask %.3f)%n", dynamicTrainJ, dynamicTestJ, staticJ, controlJ, priorJ);
+        // trained on misaligned masks the net can only learn where disks tend to be (measured 0.710, the positional
+        // prior 0.4-0.5); aligned, it learns what they look like
+        assertTrue(controlJ <= staticJ - 0.2, "misaligned masks " + controlJ + " vs " + staticJ);
+        assertTrue(staticJ >= priorJ + 0.3, "static " + staticJ + " vs the positional prior " + priorJ);
         assertTrue(staticJ >= 0.6, "static J " + staticJ);
         assertTrue(staticJ >= dynamicTestJ + 0.3, "static " + staticJ + " vs dynamic " + dynamicTestJ);
     }

@@ -85,8 +85,8 @@ class DystabTest {
                 + " J dynamic %.3f, static net %.3f (%.0f s)%n", dynStill, statStill, dynMoving, statMoving, r.seconds());
         assertEquals(2, r.rounds().size());
         assertTrue(Files.isRegularFile(out.resolve(StaticNet.SPEC)) && Files.isRegularFile(out.resolve(StaticNet.WEIGHTS)));
-        // measured: round 1 dynamic 0.360 and static 0.632 over all frames, round 2 0.468 and 0.788; after round 2 on
-        // the static frames the dynamic step 0.390 and the static net 0.775
+        // measured: round 1 dynamic 0.360 and static 0.809 over all frames, round 2 0.541 and 0.812; after round 2 on
+        // the static frames the dynamic step 0.484 and the static net 0.810
         assertTrue(statStill >= 0.6, "static net on static frames " + statStill);
         assertTrue(statStill >= dynStill + 0.2, "static net " + statStill + " vs dynamic " + dynStill + " on static frames");
         BootstrapResult.Round one = r.rounds().get(0);
@@ -95,7 +95,32 @@ class DystabTest {
                 + " generalises beyond its noisy labels " + one.dynamicJ());
         assertTrue(two.dynamicJ() >= one.dynamicJ() + 0.05, "the static prior lifts the dynamic masks: " + one.dynamicJ()
                 + " to " + two.dynamicJ());
-        assertTrue(two.staticJ() >= one.staticJ(), "round 2 static " + two.staticJ() + " vs round 1 " + one.staticJ());
+        // the positional prior: the best fixed mask (pixels inside more than a fraction of all true masks, the fraction
+        // chosen on these frames, generous to it) must be well below the static net (measured 0.550 against 0.812)
+        double prior = 0;
+        for (int f = 1; f < 20; f++) {
+            boolean[] fixed = new boolean[64 * 64];
+            for (int k = 0; k < fixed.length; k++) {
+                int c = 0;
+                for (List<Mask> seq : truth) {
+                    for (Mask m : seq) {
+                        c += m.toArray()[k] ? 1 : 0;
+                    }
+                }
+                fixed[k] = c > f / 20.0 * SEQUENCES * FRAMES;
+            }
+            List<List<Mask>> same = new ArrayList<>();
+            for (List<Mask> seq : truth) {
+                List<Mask> copies = new ArrayList<>();
+                for (int t = 0; t < FRAMES; t++) {
+                    copies.add(new Mask(64, 64, fixed));
+                }
+                same.add(copies);
+            }
+            prior = Math.max(prior, (meanJ(same, true) * STILL + meanJ(same, false) * (FRAMES - STILL)) / FRAMES);
+        }
+        System.out.printf(Locale.ROOT, "dystab: the best fixed positional mask J %.3f%n", prior);
+        assertTrue(two.staticJ() >= prior + 0.2, "static " + two.staticJ() + " vs the positional prior " + prior);
 
         // the model as the service loads it: the same masks for single frames
         DystabSegmenter loaded = new DystabSegmenter("test", settings(out));

@@ -29,7 +29,7 @@ class LearnedCisTest {
     @Test
     void aShortRunIsDeterministicWithFiniteLossesAndTheKickFiresWhenForced() {
         TensorBackend backend = LocalBackends.pytorchCpu("test");
-        Disks.Sample[] d = Disks.generate(12, 1.0, 0.1, 17);
+        Disks.Sample[] d = Disks.generate(8, 1.0, 0.1, 17);
         List<float[]> images = new ArrayList<>();
         List<Flow> flows = new ArrayList<>();
         for (Disks.Sample s : d) {
@@ -52,7 +52,7 @@ class LearnedCisTest {
             j += TestMasks.jaccard(FixedCis.binarise(a.chi(), i * n, Disks.SIZE, Disks.SIZE, 0.1, 0.6, null), d[i].mask())
                     / d.length;
         }
-        System.out.printf(Locale.ROOT, "learned CIS, 20 cycles on 12 moving disk frames: mean J %.3f; mask loss %.4f -> %.4f,"
+        System.out.printf(Locale.ROOT, "learned CIS, 20 cycles on 8 moving disk frames: mean J %.3f; mask loss %.4f -> %.4f,"
                 + " inpainter loss %.4f -> %.4f; kicks %d of 60 (mask mean |grad| %.2e -> %.2e); forced %d, never %d%n", j,
                 a.maskLoss()[0], a.maskLoss()[19], a.inpaintLoss()[0], a.inpaintLoss()[19], a.kicks(), a.maskGradient()[0],
                 a.maskGradient()[19], kicked.kicks(), never.kicks());
