@@ -132,8 +132,10 @@ final class Attacks {
     }
 
     /**
-     * @return what is impossible about an input gradient — a non-finite loss or entry, or one image's gradient
-     *         all zero while the other's is not (both images feed every cost) — or null if nothing is
+     * @return what is impossible about an input gradient — a non-finite loss or entry, one image's gradient all zero
+     *         while the other's is not (both images feed every cost), or both all zero at a loss above zero (a CI run saw
+     *         an FGSM leave Aloe untouched: the gradient had come back as zeros) — or null if
+     *         nothing is
      */
     static String fault(Passes.InputGradient g) {
         if (!Double.isFinite(g.loss())) {
@@ -147,6 +149,9 @@ final class Attacks {
             }
             left |= g.left()[i] != 0;
             right |= g.right()[i] != 0;
+        }
+        if (!left && !right && g.loss() > 0) {
+            return "was zero over both images at a loss of " + g.loss();
         }
         return left == right ? null : "was zero over the whole " + (left ? "right" : "left") + " image";
     }

@@ -184,6 +184,8 @@ class ExactTest {
     void impossibleInputGradientsAreRecognised() {
         assertEquals(null, Attacks.fault(new Passes.InputGradient(0.3, new float[] {1e-9f, 0}, new float[] {0, -2})));
         assertEquals(null, Attacks.fault(new Passes.InputGradient(0, new float[2], new float[2])));
+        assertEquals("was zero over both images at a loss of 0.3", Attacks.fault(new Passes.InputGradient(0.3, new float[2],
+                new float[2])));
         assertEquals("was zero over the whole left image",
                 Attacks.fault(new Passes.InputGradient(0.3, new float[2], new float[] {0, 1})));
         assertEquals("was not finite", Attacks.fault(new Passes.InputGradient(0.3, new float[] {1, Float.NaN},
