@@ -177,11 +177,19 @@ public class DystabSegmenter extends TensorMethod implements ImageSegmenter, Seg
     /** Each frame on its own: one frame is enough, motion is not used. */
     @Override
     public Segmentation segment(List<Frame> frames, Progress progress) {
+        return segment(frames, null, progress);
+    }
+
+    /**
+     * @param model the model directory, or null for the configured one
+     * @return each frame's mask, in batches of 16 with progress
+     */
+    Segmentation segment(List<Frame> frames, Path model, Progress progress) {
         long t0 = System.nanoTime();
         List<Mask> masks = new ArrayList<>();
         for (int s = 0; s < frames.size(); s += 16) {
             progress.checkCancelled();
-            masks.addAll(images(frames.subList(s, Math.min(frames.size(), s + 16)), null));
+            masks.addAll(images(frames.subList(s, Math.min(frames.size(), s + 16)), model));
             progress.report("frames", Math.min(frames.size(), s + 16), frames.size());
         }
         Map<String, Double> d = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package org.modelkit.segmenter.motion.internal;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -257,16 +258,16 @@ final class LearnedCis {
                     float[][][] grads = new float[1][][];
                     double loss = (inpaint ? inpaintGuard : maskGuard).step(mine, () -> {
                         try (GradientCollector gc = s.getEngine().newGradientCollector()) {
-                            NDArray chi = g.forward(NDArrays.concat(im, us), gw).div(10).softmax(1)
+                            NDArray chi = g.forward(channels(im, us), gw).div(10).softmax(1)
                                     .get(new ai.djl.ndarray.index.NDIndex(":, 0:1")); // [B, 1, H, W]
                             if (inpaint) {
                                 chi = chi.stopGradient();
                             }
                             NDArray rest = chi.neg().add(1);
                             NDArray ones = s.ones(new Shape(b, 1, h, w));
-                            NDArray predIn = psi.forward(NDArrays.concat(im, u.mul(rest), ones, rest), pw);
-                            NDArray predOut = psi.forward(NDArrays.concat(im, u.mul(chi), ones, chi), pw);
-                            NDArray predImg = psi.forward(NDArrays.concat(im, u.mul(0), ones, ones.mul(0)), pw);
+                            NDArray predIn = psi.forward(channels(im, u.mul(rest), ones, rest), pw);
+                            NDArray predOut = psi.forward(channels(im, u.mul(chi), ones, chi), pw);
+                            NDArray predImg = psi.forward(channels(im, u.mul(0), ones, ones.mul(0)), pw);
                             NDArray rIn = rho(u.sub(predIn));
                             NDArray rOut = rho(u.sub(predOut));
                             NDArray rImg = rho(u.sub(predImg));
@@ -324,7 +325,7 @@ final class LearnedCis {
                 NDArray us = s.create(java.util.Arrays.copyOfRange(std, s0 * 2 * hw, (s0 + bb) * 2 * hw),
                         new Shape(bb, 2, h, w));
                 List<NDArray> gw = g.arrays(s);
-                float[] c = g.forward(NDArrays.concat(im, us), gw).div(10).softmax(1)
+                float[] c = g.forward(channels(im, us), gw).div(10).softmax(1)
                         .get(new ai.djl.ndarray.index.NDIndex(":, 0")).toFloatArray();
                 System.arraycopy(c, 0, chi, s0 * hw, bb * hw);
             }
@@ -337,10 +338,8 @@ final class LearnedCis {
         return r.square().add(RHO_EPS2).sqrt();
     }
 
-    /** Concatenation along the channel axis. */
-    private static final class NDArrays {
-        static NDArray concat(NDArray... parts) {
-            return new NDList(parts).stream().reduce((a, c) -> a.concat(c, 1)).orElseThrow();
-        }
+    /** @return the arrays concatenated along the channel axis */
+    private static NDArray channels(NDArray... parts) {
+        return NDArrays.concat(new NDList(parts), 1);
     }
 }

@@ -170,11 +170,11 @@ public class MotionSegmenter extends TensorMethod implements Segmenter {
      * @param flipped  masks complemented by the border rule
      * @param replaced flow vectors replaced
      * @param seconds  the time taken
+     * @param kicks    the learned mode's kicked mask steps (0 in the fixed mode)
      */
-    record Run(List<Mask> masks, List<Flow> flows, double[] loss, int flipped, int replaced, double seconds,
-            int[] kicks) {
+    record Run(List<Mask> masks, List<Flow> flows, double[] loss, int flipped, int replaced, double seconds, int kicks) {
         Run(List<Mask> masks, List<Flow> flows, double[] loss, int flipped, int replaced, double seconds) {
-            this(masks, flows, loss, flipped, replaced, seconds, new int[1]);
+            this(masks, flows, loss, flipped, replaced, seconds, 0);
         }
 
         Segmentation segmentation(Flows.Method flow) {
@@ -197,7 +197,7 @@ public class MotionSegmenter extends TensorMethod implements Segmenter {
             d.put("border.flips", (double) flipped);
             d.put("flow.replaced", (double) replaced / ((double) masks.size() * masks.get(0).width() * masks.get(0).height()));
             d.put("flow.method." + flow.label(), 1.0);
-            d.put("learned.kicks", (double) kicks[0]);
+            d.put("learned.kicks", (double) kicks);
             d.put("seconds", seconds);
             return new Segmentation(masks, d);
         }
@@ -331,25 +331,27 @@ public class MotionSegmenter extends TensorMethod implements Segmenter {
         for (Frame f : frames) {
             images.add(shrink((f.channels() == 1 ? f : f.toGrey()).toArray(), w, h, ww, hh));
         }
-        LearnedCis.Outcome o;
-        try (NDManager m = backend.newManager()) {
-            o = new LearnedCis(s.learnedSettings()).train(images, small, m, progress);
-        }
         List<Mask> masks = new ArrayList<>();
+        List<boolean[]> smallMasks = new ArrayList<>();
         int flipped = 0;
-        double[] loss = new double[frames.size()];
-        double last = o.maskLoss()[o.maskLoss().length - 1];
-        for (int i = 0; i < frames.size(); i++) {
-            float[] chi = java.util.Arrays.copyOfRange(o.chi(), i * ww * hh, (i + 1) * ww * hh);
-            boolean[] flip = new boolean[1];
-            masks.add(new Mask(w, h, FixedCis.binarise(resize(chi, ww, hh, w, h), 0, w, h, s.cis().threshold(),
-                    s.cis().border(), flip)));
-            flipped += flip[0] ? 1 : 0;
-            loss[i] = last;
+        double[] loss;
+        int kicks;
+        try (NDManager m = backend.newManager()) {
+            LearnedCis.Outcome o = new LearnedCis(s.learnedSettings()).train(images, small, m, progress);
+            kicks = o.kicks();
+            for (int i = 0; i < frames.size(); i++) {
+                float[] chi = java.util.Arrays.copyOfRange(o.chi(), i * ww * hh, (i + 1) * ww * hh);
+                boolean[] flip = new boolean[1];
+                boolean[] full = FixedCis.binarise(resize(chi, ww, hh, w, h), 0, w, h, s.cis().threshold(), s.cis().border(),
+                        flip);
+                masks.add(new Mask(w, h, full));
+                smallMasks.add(FixedCis.binarise(chi, 0, ww, hh, s.cis().threshold(), s.cis().border(), null));
+                flipped += flip[0] ? 1 : 0;
+            }
+            // each frame's figure: the fixed objective at its mask (the learned loss is one number for the sequence)
+            loss = new FixedCis(s.at(ww, hh)).score(small, smallMasks, m);
         }
-        Run r = new Run(masks, flowed.flows(), loss, flipped, flowed.replaced(), (System.nanoTime() - t0) / 1e9);
-        r.kicks[0] = o.kicks();
-        return r;
+        return new Run(masks, flowed.flows(), loss, flipped, flowed.replaced(), (System.nanoTime() - t0) / 1e9, kicks);
     }
 
     /** @return the map averaged over the cells of a ww×hh grid */

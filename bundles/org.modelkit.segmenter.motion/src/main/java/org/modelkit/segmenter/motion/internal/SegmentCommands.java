@@ -16,6 +16,7 @@ import org.modelkit.api.data.Frame;
 import org.modelkit.api.data.Mask;
 import org.modelkit.api.segment.BootstrapRequest;
 import org.modelkit.api.segment.BootstrapResult;
+import org.modelkit.api.segment.Segmentation;
 import org.modelkit.api.segment.Segmenter;
 import org.modelkit.api.segment.SegmenterTrainer;
 import org.modelkit.io.Csv;
@@ -151,17 +152,16 @@ public class SegmentCommands {
                 }
                 return still(d, model.isEmpty() ? null : Path.of(model), frames, truth, outDir);
             }
-        }
-        if (!model.isEmpty()) {
-            throw new IllegalArgumentException("--model is for -m dystab; method '" + method + "' segments from motion");
-        }
-        if (!modeArg.isEmpty()) {
-            MotionSegmenter.mode(modeArg);
-        }
-        if (frames.size() < 2) {
-            throw new IllegalArgumentException("'" + framesDir + "' holds " + frames.size() + " frame; motion needs two or more");
-        }
-        try (Methods.Held<Segmenter> h = Methods.hold(context, Segmenter.class, "segmenter", method)) {
+            if (!model.isEmpty()) {
+                throw new IllegalArgumentException("--model is for -m dystab; method '" + method + "' segments from motion");
+            }
+            if (!modeArg.isEmpty()) {
+                MotionSegmenter.mode(modeArg);
+            }
+            if (frames.size() < 2) {
+                throw new IllegalArgumentException("'" + framesDir + "' holds " + frames.size()
+                        + " frame; motion needs two or more");
+            }
             if (!(h.get() instanceof MotionSegmenter seg)) {
                 throw new IllegalArgumentException("method '" + method + "' is not the motion segmenter of this bundle");
             }
@@ -201,7 +201,7 @@ public class SegmentCommands {
             });
             Map<String, String> fields = new LinkedHashMap<>();
             fields.put("mode", settings.learned() ? String.format(Locale.ROOT, "learned (%d cycles at rate %s; %d kicks)",
-                    settings.cycles(), settings.learnedRate(), run.kicks()[0]) : "fixed inpainter");
+                    settings.cycles(), settings.learnedRate(), run.kicks()) : "fixed inpainter");
             fields.put("flow", flow.label() + ", gap " + gap + String.format(Locale.ROOT, ", ε %s (%.1f %% of vectors replaced)",
                     settings.cis().epsilon(),
                     100.0 * run.replaced() / ((double) frames.size() * frames.get(0).width() * frames.get(0).height())));
@@ -218,15 +218,9 @@ public class SegmentCommands {
     /** {@code segment -m dystab}: each frame by the static model, in batches, with progress. */
     private static Summary still(DystabSegmenter d, Path model, List<Frame> frames, List<Mask> truth, Path outDir)
             throws IOException {
-        long t0 = System.nanoTime();
-        ConsoleProgress progress = new ConsoleProgress(System.out, 1000);
-        List<Mask> masks = new ArrayList<>();
-        for (int s = 0; s < frames.size(); s += 16) {
-            progress.checkCancelled();
-            masks.addAll(d.images(frames.subList(s, Math.min(frames.size(), s + 16)), model));
-            progress.report("frames", Math.min(frames.size(), s + 16), frames.size());
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        Segmentation seg = d.segment(frames, model, new ConsoleProgress(System.out, 1000));
+        List<Mask> masks = seg.masks();
+        double seconds = seg.diagnostics().get("seconds");
         double meanJ = 0;
         int recall = 0;
         List<List<?>> rows = new ArrayList<>();

@@ -71,6 +71,19 @@ class MotionSegmenterTest {
         assertEquals(1.0, seg.diagnostics().get("flow.method.brox"));
     }
 
+    @Test
+    void theLearnedModeReportsAFigurePerFrame() {
+        Disks.Sequence s = Disks.sequence(32, 4, 4);
+        MotionSegmenter.Settings learned = new MotionSegmenter.Settings(Flows.Method.BROX, 1, 32, 0,
+                new FixedCis.Settings(1, 75, 200, 2, 0.1, 0.6, 1, 8, 0), true, 2, 1e-4);
+        MotionSegmenter.Run run = segmenter.run(frames(s), learned, Progress.NONE);
+        // iou.csv's loss column: the fixed objective at each frame's mask, not one number repeated
+        assertEquals(4, run.loss().length);
+        assertTrue(java.util.Arrays.stream(run.loss()).allMatch(Double::isFinite), java.util.Arrays.toString(run.loss()));
+        assertTrue(java.util.Arrays.stream(run.loss()).distinct().count() > 1, java.util.Arrays.toString(run.loss()));
+        assertEquals(6, run.kicks(), "2 cycles of 3 mask steps, every one kicked at this gradient scale");
+    }
+
     /** @return the pixels whose flow differs from the frame's median flow by more than the threshold */
     static boolean[] magnitudeMask(org.modelkit.api.data.Flow f, double threshold) {
         float[] u = f.u();
