@@ -20,4 +20,18 @@ public interface StructuredTranslator extends Method {
      * @throws IllegalArgumentException if the task is unknown or the sentence is blank
      */
     StructuredOutput translate(String task, String sentence);
+
+    /**
+     * Translates and decodes everything the task writes: besides entities and relations, the belief state of
+     * dialogue state tracking, the label of relation classification or intent detection, coreference chains, and
+     * the errors found reading the output.
+     *
+     * @param task  one of {@link #tasks()}
+     * @param input the input text, not blank; for tasks whose input carries marks (relation classification, SRL,
+     *              the argument stage of events) the input as the task writes it
+     * @return the decoded output
+     * @throws IllegalArgumentException if the task is unknown or the input is blank or too long
+     * @since 1.1
+     */
+    Translation translateDetailed(String task, String input);
 }
