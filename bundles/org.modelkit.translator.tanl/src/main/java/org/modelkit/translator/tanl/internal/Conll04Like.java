@@ -19,7 +19,7 @@ import org.modelkit.translator.tanl.format.SpanRelation;
 import org.modelkit.translator.tanl.format.WordTokenizer;
 
 /**
- * A CoNLL04-like corpus with exact gold: sentences from 60 templates (paraphrase, negation, distractor entities) over
+ * A CoNLL04-like corpus with exact gold: sentences from 61 templates (paraphrase, negation, distractor entities) over
  * real names, CoNLL04's types (Peop, Loc, Org, Other) and relations (Live_In, Work_For, OrgBased_In, Located_In,
  * Kill). Persons and places are WordNet 3.0's instances ({@code scripts/make_tanl_names.py}, committed under
  * {@code testdata/tanl} and packed into the bundle); Located_In holds only for WordNet's own part-of pairs
@@ -30,7 +30,7 @@ import org.modelkit.translator.tanl.format.WordTokenizer;
 final class Conll04Like {
     /** Which names and templates a sentence draws from. */
     enum Split {
-        /** Training names, the 50 training templates. */
+        /** Training names, the 51 training templates. */
         TRAIN,
         /** Held-out names, the training templates. */
         TEST,
@@ -96,6 +96,8 @@ final class Conll04Like {
             "{O1} , the {L1} firm , denied the report . :: OrgBased_In O1 L1",
             "{P1} left {O1} to join {O2} . :: Work_For P1 O2",
             "{P1} , of {L1} , said the {X1} was a surprise . :: Live_In P1 L1",
+            // the paper's running example (Tolkien was born in South Africa and worked for Oxford University)
+            "{P1} was born in {L1} and worked for {O1} . :: Live_In P1 L1, Work_For P1 O1",
             // held out
             "{P1} , an engineer employed by {O1} , makes his home in {L1} . :: Work_For P1 O1, Live_In P1 L1",
             "Troops loyal to {P1} took {L1} , a port in {L2} . :: Located_In L1 L2",
@@ -216,9 +218,9 @@ final class Conll04Like {
     }
 
     private Example fill(String template, Random r, List<String> people, List<String> towns, List<String[]> pairs) {
-        String[] parts = template.split(" :: ", -1);
-        String text = parts[0];
-        String rels = parts.length > 1 ? parts[1].replace("::", "").strip() : "";
+        int at = template.indexOf("::");
+        String text = template.substring(0, at).strip();
+        String rels = template.substring(at + 2).strip();
         Map<String, String> values = new LinkedHashMap<>();
         boolean located = rels.contains("Located_In");
         if (located) {

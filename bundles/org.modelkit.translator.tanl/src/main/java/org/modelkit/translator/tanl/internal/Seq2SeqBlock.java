@@ -171,6 +171,23 @@ final class Seq2SeqBlock extends AbstractBlock {
      * @return logits [B, T, V]
      */
     NDArray decode(ParameterStore ps, NDArray memory, NDArray srcMask, NDArray tgt, NDArray tgtMask, boolean training) {
+        return out.forward(ps, new NDList(hidden(ps, memory, srcMask, tgt, tgtMask, training)), training).singletonOrThrow();
+    }
+
+    /**
+     * The logits of the last position only, for generation: the projection to the vocabulary is most of a step's
+     * work at T5-sized vocabularies, and only the last position's is used.
+     *
+     * @return logits [B, V]
+     */
+    NDArray decodeLast(ParameterStore ps, NDArray memory, NDArray srcMask, NDArray tgt, NDArray tgtMask) {
+        NDArray h = hidden(ps, memory, srcMask, tgt, tgtMask, false);
+        return out.forward(ps, new NDList(h.get(":, -1, :")), false).singletonOrThrow();
+    }
+
+    /** @return the decoder's last hidden states [B, T, d] */
+    private NDArray hidden(ParameterStore ps, NDArray memory, NDArray srcMask, NDArray tgt, NDArray tgtMask,
+            boolean training) {
         long b = tgt.getShape().get(0);
         long t = tgt.getShape().get(1);
         long s = memory.getShape().get(1);
@@ -188,8 +205,7 @@ final class Seq2SeqBlock extends AbstractBlock {
         for (Layer l : decoder) {
             x = l.apply(ps, x, selfMask, memory, crossMask, training);
         }
-        x = decoderNorm.forward(ps, new NDList(x), training).singletonOrThrow();
-        return out.forward(ps, new NDList(x), training).singletonOrThrow();
+        return decoderNorm.forward(ps, new NDList(x), training).singletonOrThrow();
     }
 
     @Override

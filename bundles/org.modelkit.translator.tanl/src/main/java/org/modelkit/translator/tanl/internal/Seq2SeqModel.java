@@ -134,9 +134,10 @@ final class Seq2SeqModel implements AutoCloseable {
         @Override
         public NDArray evaluate(NDList labels, NDList predictions) {
             NDArray logits = predictions.singletonOrThrow();
-            long v = logits.getShape().get(2);
             NDArray logp = logits.logSoftmax(2);
-            NDArray picked = logp.mul(labels.get(0).oneHot((int) v)).sum(new int[] {2});
+            // gather, not a one-hot product: with T5-sized vocabularies the one-hot array is as large as the logits
+            NDArray target = labels.get(0).toType(DataType.INT64, false).expandDims(2);
+            NDArray picked = logp.gather(target, 2).squeeze(2);
             NDArray mask = labels.get(1);
             return picked.mul(mask).sum().neg().div(mask.sum());
         }
@@ -268,8 +269,8 @@ final class Seq2SeqModel implements AutoCloseable {
             while (finished < b && t <= maxT) {
                 try (NDManager step = m.newSubManager()) {
                     NDArray tgt = step.create(prefix, new Shape(b, t));
-                    NDArray logits = block.decode(ps, memory, s.get(1), tgt, step.ones(new Shape(b, t)), false);
-                    int[] next = logits.get(":, -1, :").argMax(1).toType(DataType.INT32, false).toIntArray();
+                    NDArray logits = block.decodeLast(ps, memory, s.get(1), tgt, step.ones(new Shape(b, t)));
+                    int[] next = logits.argMax(1).toType(DataType.INT32, false).toIntArray();
                     int[] longer = new int[b * (t + 1)];
                     for (int i = 0; i < b; i++) {
                         System.arraycopy(prefix, i * t, longer, i * (t + 1), t);
@@ -344,9 +345,8 @@ final class Seq2SeqModel implements AutoCloseable {
                         prefix[i * t] = TextTokenizer.PAD;
                         System.arraycopy(live.get(i).tokens(), 0, prefix, i * t + 1, t - 1);
                     }
-                    NDArray logits = block.decode(ps, memory, mask, step.create(prefix, new Shape(k, t)),
-                            step.ones(new Shape(k, t)), false);
-                    NDArray last = logits.get(":, -1, :").logSoftmax(1);
+                    NDArray last = block.decodeLast(ps, memory, mask, step.create(prefix, new Shape(k, t)),
+                            step.ones(new Shape(k, t))).logSoftmax(1);
                     v = (int) last.getShape().get(1);
                     logp = last.toFloatArray();
                 }
@@ -433,5 +433,12 @@ final class Seq2SeqModel implements AutoCloseable {
     @Override
     public void close() {
         model.close();
+        if (vocabulary instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the tokenizer failed", e);
+            }
+        }
     }
 }

@@ -202,7 +202,14 @@ final class TanlModel implements AutoCloseable {
                 }
                 return WordVocabulary.load(f);
             }
-            default -> throw new FormatException(specFile, "names tokenizer '" + kind + "'; known: word");
+            case "spm" -> {
+                Path f = dir.resolve(SpmTokenizer.FILE);
+                if (!Files.isRegularFile(f)) {
+                    throw new IllegalArgumentException("model directory '" + dir + "' has no " + SpmTokenizer.FILE);
+                }
+                return SpmTokenizer.load(f);
+            }
+            default -> throw new FormatException(specFile, "names tokenizer '" + kind + "'; known: word, spm");
         }
     }
 

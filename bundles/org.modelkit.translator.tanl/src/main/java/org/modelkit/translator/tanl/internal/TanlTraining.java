@@ -25,15 +25,20 @@ final class TanlTraining {
      * @param layers       encoder layers, and as many decoder layers
      * @param heads        attention heads
      * @param ffn          feed-forward width
+     * @param minCount     a word tokenizer's minimum count: rarer words are left to its placeholders
      */
-    record Options(int steps, int batch, double learningRate, long seed, int dModel, int layers, int heads, int ffn) {
+    record Options(int steps, int batch, double learningRate, long seed, int dModel, int layers, int heads, int ffn,
+            int minCount) {
         Options {
             new Seq2SeqModel.TrainOptions(steps, batch, learningRate, seed); // checks them
+            if (minCount < 1) {
+                throw new IllegalArgumentException("minimum count = " + minCount + " must be at least 1");
+            }
         }
 
-        /** The notes' toy settings: d = 64, 2 + 2 layers, 4 heads, Adam 1e-3, batch 64. */
+        /** The notes' toy settings: d = 64, 2 + 2 layers, 4 heads, Adam 1e-3, batch 64, every word in the vocabulary. */
         static Options toy(int steps, long seed) {
-            return new Options(steps, 64, 1e-3, seed, 64, 2, 4, 256);
+            return new Options(steps, 64, 1e-3, seed, 64, 2, 4, 256, 1);
         }
     }
 
@@ -46,6 +51,15 @@ final class TanlTraining {
      * @return the trained model (close it) and its loss per step
      */
     static Trained train(List<Example> examples, TaskSpec task, Options o, TensorBackend backend, Progress progress) {
+        return train(examples, task, o, null, backend, progress);
+    }
+
+    /**
+     * @param tokenizer the tokenizer, or null for a word vocabulary of the training texts
+     * @see #train(List, TaskSpec, Options, TensorBackend, Progress)
+     */
+    static Trained train(List<Example> examples, TaskSpec task, Options o, TextTokenizer tokenizer, TensorBackend backend,
+            Progress progress) {
         if (task.kind() != TaskKind.JOINT_ER && task.kind() != TaskKind.NER) {
             throw new IllegalArgumentException("training is for ner and jer; task '" + task.name() + "' is "
                     + task.kind().label());
@@ -62,13 +76,13 @@ final class TanlTraining {
             texts.add(e.tokens());
             texts.add(List.of(out.split(" ")));
         }
-        WordVocabulary v = WordVocabulary.build(texts);
+        TextTokenizer v = tokenizer != null ? tokenizer : WordVocabulary.build(texts, o.minCount());
         List<Seq2SeqModel.Pair2> ids = new ArrayList<>();
         int maxS = 0;
         int maxT = 0;
         for (String[] p : pairs) {
             int[] s = v.encode(p[0]);
-            int[] t = v.encode(p[1]);
+            int[] t = v.encodeTarget(p[1], p[0]);
             maxS = Math.max(maxS, s.length);
             maxT = Math.max(maxT, t.length);
             ids.add(new Seq2SeqModel.Pair2(s, t));

@@ -230,8 +230,26 @@ public class TanlTranslator extends TensorMethod implements StructuredTranslator
      */
     TanlTraining.Trained train(List<Example> examples, TaskSpec task, TanlTraining.Options options, Path out,
             Progress progress) throws IOException {
+        return train(examples, task, options, null, out, progress);
+    }
+
+    /**
+     * @param spm a SentencePiece model for the tokenizer, or null for a word vocabulary of the training texts
+     * @see #train(List, TaskSpec, TanlTraining.Options, Path, Progress)
+     */
+    TanlTraining.Trained train(List<Example> examples, TaskSpec task, TanlTraining.Options options, Path spm, Path out,
+            Progress progress) throws IOException {
         org.modelkit.io.ResultFolders.checkTarget(out, "model directory '" + out + "'");
-        TanlTraining.Trained t = TanlTraining.train(examples, task, options, backend(), progress);
+        TextTokenizer tok = spm == null ? null : SpmTokenizer.load(spm);
+        TanlTraining.Trained t;
+        try {
+            t = TanlTraining.train(examples, task, options, tok, backend(), progress);
+        } catch (RuntimeException e) {
+            if (tok instanceof SpmTokenizer s) {
+                s.close();
+            }
+            throw e;
+        }
         try {
             org.modelkit.io.ResultFolders.write(out, dir -> {
                 t.model().save(dir);
@@ -267,12 +285,13 @@ public class TanlTranslator extends TensorMethod implements StructuredTranslator
         }
         List<String> out = new ArrayList<>();
         if (beams == 1) {
-            for (int[] ids : m.net().greedy(src, maxOut)) {
-                out.add(tok.decode(ids));
+            List<int[]> ids = m.net().greedy(src, maxOut);
+            for (int i = 0; i < ids.size(); i++) {
+                out.add(tok.decode(ids.get(i), texts.get(i)));
             }
         } else {
-            for (int[] ids : src) {
-                out.add(tok.decode(m.net().beam(ids, beams, 1.0, maxOut)));
+            for (int i = 0; i < src.size(); i++) {
+                out.add(tok.decode(m.net().beam(src.get(i), beams, 1.0, maxOut), texts.get(i)));
             }
         }
         return out;

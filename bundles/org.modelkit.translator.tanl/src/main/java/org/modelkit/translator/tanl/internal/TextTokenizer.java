@@ -24,6 +24,24 @@ interface TextTokenizer {
     /** @return the text of ids up to the first end id, special ids skipped */
     String decode(int[] ids);
 
+    /**
+     * @param target a training target
+     * @param source its source
+     * @return the target's ids (a tokenizer with positional unknowns numbers them as in the source)
+     */
+    default int[] encodeTarget(String target, String source) {
+        return encode(target);
+    }
+
+    /**
+     * @param ids    a generated output
+     * @param source the source it was generated from
+     * @return its text (a tokenizer with positional unknowns puts the source's words back)
+     */
+    default String decode(int[] ids, String source) {
+        return decode(ids);
+    }
+
     /** Writes the tokenizer's file into a model directory. */
     void save(Path dir) throws IOException;
 }

@@ -40,7 +40,7 @@ class ToyNerTest {
         model = Seq2SeqModel.create(backend, Seq2SeqSpec.toy(v.size(), 16, 40), v, 7);
         List<Seq2SeqModel.Pair2> pairs = new ArrayList<>();
         for (Example e : train) {
-            pairs.add(new Seq2SeqModel.Pair2(v.encode(e.tokens()), v.encode(List.of(e.output().split(" ")))));
+            pairs.add(new Seq2SeqModel.Pair2(v.encode(e.input()), v.encodeTarget(e.output(), e.input())));
         }
         long t0 = System.nanoTime();
         losses = model.train(pairs, new Seq2SeqModel.TrainOptions(400, 64, 1e-3, 3), Progress.NONE);
