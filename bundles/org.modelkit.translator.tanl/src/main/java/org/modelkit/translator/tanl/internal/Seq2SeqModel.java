@@ -26,7 +26,7 @@ import org.modelkit.nn.GradientGuard;
  * A trained or trainable {@link Seq2SeqBlock} with its word vocabulary: teacher-forced training with a masked
  * cross-entropy and Adam, batched greedy decoding and beam search.
  */
-final class Seq2SeqModel implements AutoCloseable {
+final class Seq2SeqModel implements Generator {
     private final Model model;
     private final Seq2SeqBlock block;
     private final TextTokenizer vocabulary;
@@ -69,8 +69,25 @@ final class Seq2SeqModel implements AutoCloseable {
         return block.spec();
     }
 
-    TextTokenizer vocabulary() {
+    @Override
+    public TextTokenizer vocabulary() {
         return vocabulary;
+    }
+
+    @Override
+    public int maxSource() {
+        return spec().maxSource();
+    }
+
+    @Override
+    public int maxTarget() {
+        return spec().maxTarget();
+    }
+
+    @Override
+    public String describe() {
+        return spec().toString().replace("Seq2SeqSpec", "transformer") + ", " + size() + " parameters, tokenizer "
+                + vocabulary.kind();
     }
 
     /** @return the parameters in a fixed order (the weights file's) */
@@ -252,7 +269,8 @@ final class Seq2SeqModel implements AutoCloseable {
     }
 
     /** @param maxT the longest output, at most the model's maximum @see #greedy(List) */
-    List<int[]> greedy(List<int[]> srcs, int maxT) {
+    @Override
+    public List<int[]> greedy(List<int[]> srcs, int maxT) {
         srcs.forEach(this::checkSource);
         int b = srcs.size();
         maxT = Math.min(maxT, spec().maxTarget());
@@ -295,16 +313,8 @@ final class Seq2SeqModel implements AutoCloseable {
         return out;
     }
 
-    /** A hypothesis of beam search. */
-    private record Hyp(int[] tokens, double logp) {
-    }
-
     /**
-     * Beam search as Hugging Face's {@code generate(num_beams=k, length_penalty=λ, early_stopping=False)} does it: each
-     * step scores the live beams' continuations, walks the best 2k in order, files a continuation that ends (the end
-     * token, among the best k) as finished with score logp / length^λ (length counting the start token, not the end),
-     * keeps the first k others alive; it stops when k hypotheses are finished and the best live beam's score cannot
-     * beat the worst of them, or at the target maximum, when the live beams are filed too. One beam is greedy.
+     * Beam search ({@link Search#beam}); one beam is greedy.
      *
      * @param src           a source (ids ending in the end token)
      * @param beams         k, at least 1
@@ -316,7 +326,8 @@ final class Seq2SeqModel implements AutoCloseable {
     }
 
     /** @param maxT the longest output, at most the model's maximum @see #beam(int[], int, double) */
-    int[] beam(int[] src, int beams, double lengthPenalty, int maxT) {
+    @Override
+    public int[] beam(int[] src, int beams, double lengthPenalty, int maxT) {
         if (beams < 1) {
             throw new IllegalArgumentException("beams = " + beams + " must be at least 1");
         }
@@ -324,110 +335,34 @@ final class Seq2SeqModel implements AutoCloseable {
             return greedy(List.of(src), maxT).get(0);
         }
         checkSource(src);
-        maxT = Math.min(maxT, spec().maxTarget());
-        List<Hyp> live = new ArrayList<>(List.of(new Hyp(new int[0], 0)));
-        List<double[]> finishedScores = new ArrayList<>(); // score, index into finished
-        List<int[]> finished = new ArrayList<>();
+        int limit = Math.min(maxT, spec().maxTarget());
         try (NDManager m = model.getNDManager().newSubManager()) {
             ParameterStore ps = new ParameterStore(m, false);
             NDList s = sources(m, List.of(src));
             NDArray memory1 = block.encode(ps, s.get(0), s.get(1), false);
-            for (int t = 1; t <= maxT; t++) {
-                int k = live.size();
-                float[] logp;
-                int v;
+            long sl = memory1.getShape().get(1);
+            return Search.beam(beams, lengthPenalty, limit, prefixes -> {
+                int k = prefixes.length;
+                int t = prefixes[0].length;
                 try (NDManager step = m.newSubManager()) {
-                    long sl = memory1.getShape().get(1);
                     NDArray memory = memory1.broadcast(k, sl, spec().dModel());
                     NDArray mask = s.get(1).broadcast(k, sl);
-                    int[] prefix = new int[k * t];
+                    int[] flat = new int[k * t];
                     for (int i = 0; i < k; i++) {
-                        prefix[i * t] = TextTokenizer.PAD;
-                        System.arraycopy(live.get(i).tokens(), 0, prefix, i * t + 1, t - 1);
+                        System.arraycopy(prefixes[i], 0, flat, i * t, t);
                     }
-                    NDArray last = block.decodeLast(ps, memory, mask, step.create(prefix, new Shape(k, t)),
+                    NDArray last = block.decodeLast(ps, memory, mask, step.create(flat, new Shape(k, t)),
                             step.ones(new Shape(k, t))).logSoftmax(1);
-                    v = (int) last.getShape().get(1);
-                    logp = last.toFloatArray();
-                }
-                // the best 2k continuations over all live beams (ties: lower beam, then lower token)
-                int want = Math.min(2 * beams, k * v);
-                Integer[] order = new Integer[k * v];
-                double[] score = new double[k * v];
-                for (int i = 0; i < k; i++) {
-                    for (int w = 0; w < v; w++) {
-                        score[i * v + w] = live.get(i).logp() + logp[i * v + w];
-                        order[i * v + w] = i * v + w;
+                    int v = (int) last.getShape().get(1);
+                    float[] all = last.toFloatArray();
+                    float[][] out = new float[k][];
+                    for (int i = 0; i < k; i++) {
+                        out[i] = Arrays.copyOfRange(all, i * v, (i + 1) * v);
                     }
+                    return out;
                 }
-                Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
-                List<Hyp> next = new ArrayList<>();
-                for (int r = 0; r < want && next.size() < beams; r++) {
-                    int c = order[r];
-                    int i = c / v;
-                    int w = c % v;
-                    int[] base = live.get(i).tokens();
-                    if (w == TextTokenizer.EOS) {
-                        if (r < beams) {
-                            int[] done = Arrays.copyOf(base, base.length + 1);
-                            done[base.length] = w;
-                            file(finished, finishedScores, done, score[c] / Math.pow(base.length + 1, lengthPenalty), beams);
-                        }
-                        continue;
-                    }
-                    int[] grown = Arrays.copyOf(base, base.length + 1);
-                    grown[base.length] = w;
-                    next.add(new Hyp(grown, score[c]));
-                }
-                live = next;
-                if (finished.size() >= beams) {
-                    double worst = worst(finishedScores);
-                    double best = live.isEmpty() ? Double.NEGATIVE_INFINITY
-                            : live.get(0).logp() / Math.pow(t + 1, lengthPenalty);
-                    if (worst >= best) {
-                        break;
-                    }
-                }
-                if (t == maxT) {
-                    for (Hyp h : live) {
-                        file(finished, finishedScores, h.tokens(), h.logp() / Math.pow(h.tokens().length + 1, lengthPenalty),
-                                beams);
-                    }
-                }
-            }
+            });
         }
-        int best = 0;
-        for (int i = 1; i < finished.size(); i++) {
-            if (finishedScores.get(i)[0] > finishedScores.get(best)[0]) {
-                best = i;
-            }
-        }
-        return finished.isEmpty() ? new int[0] : finished.get(best);
-    }
-
-    private static void file(List<int[]> finished, List<double[]> scores, int[] tokens, double score, int beams) {
-        if (finished.size() < beams || score > worst(scores)) {
-            finished.add(tokens);
-            scores.add(new double[] {score});
-            if (finished.size() > beams) {
-                int w = 0;
-                for (int i = 1; i < scores.size(); i++) {
-                    if (scores.get(i)[0] < scores.get(w)[0]) {
-                        w = i;
-                    }
-                }
-                finished.remove(w);
-                scores.remove(w);
-            }
-        }
-    }
-
-    private static double worst(List<double[]> scores) {
-        double w = Double.POSITIVE_INFINITY;
-        for (double[] s : scores) {
-            w = Math.min(w, s[0]);
-        }
-        return w;
     }
 
     @Override

@@ -294,8 +294,7 @@ public class TanlCommands {
                     seed, 64, layers, 4, 256, Args.wholeNumber("--min-count", minCountArg, 1, 1_000_000)), spm, outDir,
                     new ConsoleProgress(System.out, 2000));
             Map<String, String> fields = new LinkedHashMap<>();
-            fields.put("model", t.model().net().spec().toString().replace("Seq2SeqSpec", "transformer") + ", "
-                    + t.model().net().size() + " parameters, tokenizer " + t.model().net().vocabulary().kind());
+            fields.put("model", t.model().net().describe());
             fields.put("loss", String.format(Locale.ROOT, "%.3f -> %.4f (mean of the last 20 steps)", t.losses()[0],
                     TanlTraining.tailMean(t.losses(), 20)));
             fields.put("written", outDir + " (model.json, weights.bin, " + (spm == null ? WordVocabulary.FILE

@@ -26,12 +26,14 @@ final class TanlModel implements AutoCloseable {
     static final String METHOD = "tanl";
     static final String SPEC = "model.json";
     static final String WEIGHTS = "weights.bin";
+    /** The architecture of a user's T5 exported to ONNX. */
+    static final String T5_ONNX = "t5-onnx";
 
-    private final Seq2SeqModel net;
+    private final Generator net;
     private final Map<String, TaskSpec> tasks;
     private final Map<String, Object> training;
 
-    TanlModel(Seq2SeqModel net, List<TaskSpec> tasks, Map<String, Object> training) {
+    TanlModel(Generator net, List<TaskSpec> tasks, Map<String, Object> training) {
         this.net = net;
         Map<String, TaskSpec> m = new LinkedHashMap<>();
         for (TaskSpec t : tasks) {
@@ -44,7 +46,7 @@ final class TanlModel implements AutoCloseable {
         this.training = training == null ? Map.of() : Map.copyOf(training);
     }
 
-    Seq2SeqModel net() {
+    Generator net() {
         return net;
     }
 
@@ -77,6 +79,9 @@ final class TanlModel implements AutoCloseable {
 
     /** Writes the model's files into a directory (the caller stages and publishes it). */
     void save(Path dir) throws IOException {
+        if (!(this.net instanceof Seq2SeqModel net)) {
+            throw new IllegalStateException("only a model trained here is saved; a T5 export is the user's files");
+        }
         Files.createDirectories(dir);
         Seq2SeqSpec s = net.spec();
         Map<String, Object> spec = new LinkedHashMap<>();
@@ -135,9 +140,12 @@ final class TanlModel implements AutoCloseable {
                     + (raw.get("method") == null ? " names no method" : " names method '" + raw.get("method") + "'")
                     + "; train one with modelkit:tanltrain)");
         }
+        if (T5_ONNX.equals(raw.get("architecture"))) {
+            return loadT5(dir, raw, specFile);
+        }
         if (!Seq2SeqSpec.ARCHITECTURE.equals(raw.get("architecture"))) {
             throw new FormatException(specFile, "names architecture '" + raw.get("architecture") + "'; this bundle reads '"
-                    + Seq2SeqSpec.ARCHITECTURE + "'");
+                    + Seq2SeqSpec.ARCHITECTURE + "' and '" + T5_ONNX + "'");
         }
         Seq2SeqSpec spec;
         try {
@@ -191,6 +199,36 @@ final class TanlModel implements AutoCloseable {
                 net.close();
             }
         }
+    }
+
+    /**
+     * A user's T5 export: {@code model.json} with architecture {@value #T5_ONNX}, the tokenizer, maxSource, maxTarget
+     * and the tasks; the two ONNX files ({@link T5Onnx}) and the tokenizer's file beside it.
+     */
+    private static TanlModel loadT5(Path dir, Map<String, Object> raw, Path specFile) throws IOException {
+        int maxSource = integer(raw, "maxSource", specFile);
+        int maxTarget = integer(raw, "maxTarget", specFile);
+        if (maxSource < 2 || maxTarget < 2 || maxSource > 1 << 16 || maxTarget > 1 << 16) {
+            throw new FormatException(specFile, "gives maximum lengths " + maxSource + " and " + maxTarget);
+        }
+        List<TaskSpec> tasks = tasks(raw.get("tasks"), specFile);
+        TextTokenizer tokenizer = tokenizer(dir, String.valueOf(raw.get("tokenizer")), specFile);
+        T5Onnx net;
+        try {
+            net = T5Onnx.load(dir, tokenizer, maxSource, maxTarget);
+        } catch (RuntimeException e) {
+            if (tokenizer instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception x) {
+                    e.addSuppressed(x);
+                }
+            }
+            throw e;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> training = raw.get("training") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        return new TanlModel(net, tasks, training);
     }
 
     private static TextTokenizer tokenizer(Path dir, String kind, Path specFile) throws IOException {

@@ -175,8 +175,8 @@ public class TanlTranslator extends TensorMethod implements StructuredTranslator
         TanlModel m = model(dir);
         TaskSpec t = task == null || task.isEmpty() ? only(m) : m.task(task);
         Settings s = settings;
-        int maxIn = s.maxInput() == 0 ? m.net().spec().maxSource() : Math.min(s.maxInput(), m.net().spec().maxSource());
-        int maxOut = s.maxOutput() == 0 ? m.net().spec().maxTarget() : Math.min(s.maxOutput(), m.net().spec().maxTarget());
+        int maxIn = s.maxInput() == 0 ? m.net().maxSource() : Math.min(s.maxInput(), m.net().maxSource());
+        int maxOut = s.maxOutput() == 0 ? m.net().maxTarget() : Math.min(s.maxOutput(), m.net().maxTarget());
         List<Reading.Input> split = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
             String in = inputs.get(i);
