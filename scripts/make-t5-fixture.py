@@ -8,6 +8,7 @@ Writes testdata/onnx/t5-tiny/: encoder_model.onnx (input_ids, attention_mask -> 
 testdata/tanl/spiece.model), model.json (architecture t5-onnx), expected.json (each sentence, its source ids from
 Python's sentencepiece, and the torch model's greedy and beam-4 output ids; beam search as Hugging Face's generate
 with length_penalty 1 and early_stopping False, written out here because transformers is not packaged in Debian).
+Also writes testdata/tanl/tokenizer.json: the same SentencePiece model converted to Hugging Face's format.
 No T5 weights exist on this machine: the fixture checks the Java side's plumbing (names, ids, masks, the search)
 against torch on the same graph, not translation quality."""
 import json
@@ -138,6 +139,22 @@ def beam(src, k, lp=1.0):
     return max(fin, key=lambda f: f[1])[0] if fin else []
 
 
+def tokenizer_json():
+    """the SentencePiece model as a Hugging Face tokenizer.json, the way transformers converts T5's (a Unigram model
+    of the same pieces and scores, Metaspace pre-tokenizer and decoder; spm's user-defined [ ] | = are pieces of
+    score 0 that no other piece contains, so the Unigram model always cuts them out, as spm does); no normalizer: the
+    fixture's text is plain ASCII"""
+    specials = {0: "<pad>", 1: "</s>", 2: "<unk>"}
+    added = [{"id": i, "content": c, "single_word": False, "lstrip": False, "rstrip": False, "normalized": False,
+              "special": True} for i, c in specials.items()]
+    meta = {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": True}
+    return {"version": "1.0", "truncation": None, "padding": None, "added_tokens": added, "normalizer": None,
+            "pre_tokenizer": meta, "post_processor": None, "decoder": meta,
+            "model": {"type": "Unigram", "unk_id": 2, "byte_fallback": False,
+                      "vocab": [[sp.id_to_piece(i), 0.0 if i in specials else sp.get_score(i)] for i in range(V)]}}
+
+
+json.dump(tokenizer_json(), open(os.path.join(top, "testdata/tanl/tokenizer.json"), "w"), ensure_ascii=False)
 random.seed(1)
 names = open(os.path.join(top, "bundles/org.modelkit.translator.tanl/src/main/resources/tanl/persons.txt")).read().split("\n")
 places = open(os.path.join(top, "bundles/org.modelkit.translator.tanl/src/main/resources/tanl/locations.txt")).read().split("\n")

@@ -247,7 +247,14 @@ final class TanlModel implements AutoCloseable {
                 }
                 return SpmTokenizer.load(f);
             }
-            default -> throw new FormatException(specFile, "names tokenizer '" + kind + "'; known: word, spm");
+            case "hf" -> {
+                Path f = dir.resolve(HfTokenizer.FILE);
+                if (!Files.isRegularFile(f)) {
+                    throw new IllegalArgumentException("model directory '" + dir + "' has no " + HfTokenizer.FILE);
+                }
+                return HfTokenizer.load(f);
+            }
+            default -> throw new FormatException(specFile, "names tokenizer '" + kind + "'; known: word, spm, hf");
         }
     }
 

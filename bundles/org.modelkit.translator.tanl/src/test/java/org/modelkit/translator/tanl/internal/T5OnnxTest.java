@@ -69,6 +69,28 @@ class T5OnnxTest {
     }
 
     @Test
+    void withATokenizerJson(@TempDir Path tmp) throws IOException {
+        for (String f : List.of(T5Onnx.ENCODER, T5Onnx.DECODER)) {
+            Files.copy(dir.resolve(f), tmp.resolve(f));
+        }
+        Files.copy(Conll04ModelTest.top().resolve("testdata/tanl/tokenizer.json"), tmp.resolve(HfTokenizer.FILE));
+        Files.writeString(tmp.resolve("model.json"), Files.readString(dir.resolve("model.json"))
+                .replace("\"tokenizer\": \"spm\"", "\"tokenizer\": \"hf\""));
+        try (TanlModel hf = TanlModel.load(tmp, LocalBackends.pytorchCpu("t"))) {
+            assertEquals("hf", hf.net().vocabulary().kind());
+            List<int[]> sources = new ArrayList<>();
+            for (Map<String, Object> row : expected) {
+                sources.add(hf.net().vocabulary().encode((String) row.get("sentence")));
+            }
+            List<int[]> greedy = hf.net().greedy(sources, hf.net().maxTarget());
+            for (int i = 0; i < expected.size(); i++) {
+                assertArrayEquals(ints(expected.get(i).get("source")), sources.get(i));
+                assertArrayEquals(ints(expected.get(i).get("greedy")), greedy.get(i));
+            }
+        }
+    }
+
+    @Test
     void unexpectedInputNamesAreRefused(@TempDir Path tmp) throws IOException {
         for (String f : List.of("model.json", "spiece.model", T5Onnx.ENCODER)) {
             Files.copy(dir.resolve(f), tmp.resolve(f));
