@@ -143,6 +143,21 @@ public final class TanlPeer {
             }
             out.putAll(score(dir, texts));
         }
+        // the T5 fixture on ONNX Runtime: ms per greedy sentence (24 tokens at most), one at a time
+        try (TanlModel t5 = TanlModel.load(Path.of("testdata/onnx/t5-tiny"), backend)) {
+            List<int[]> src = new ArrayList<>();
+            for (Example e : test().subList(0, 50)) {
+                src.add(t5.net().vocabulary().encode(e.input()));
+            }
+            t5.net().greedy(src.subList(0, 5), 24);
+            double[] one = new double[src.size()];
+            for (int i = 0; i < one.length; i++) {
+                long t1 = System.nanoTime();
+                t5.net().greedy(List.of(src.get(i)), 24);
+                one[i] = (System.nanoTime() - t1) / 1e6;
+            }
+            out.put("t5_onnx_greedy_one_ms_median", median(one));
+        }
         // the format code alone: encode and decode 100,000 CoNLL04-like sentences
         List<Example> many = Conll04Like.load().generate(100_000, Conll04Like.Split.TRAIN, 9);
         long t0 = System.nanoTime();
