@@ -55,12 +55,13 @@ public final class Usage {
     /**
      * @param type a command class
      * @param name a command's name
-     * @return the public methods of that name (not {@code _main}), most parameters first
+     * @return the public methods of that name (not {@code _main}; commands whose last argument takes any number of
+     *         words, {@code String... words}, included), most parameters first
      */
     public static List<Method> commands(Class<?> type, String name) {
         List<Method> out = new ArrayList<>();
         for (Method m : type.getMethods()) {
-            if (m.getName().equalsIgnoreCase(name) && !m.isVarArgs()) {
+            if (m.getName().equalsIgnoreCase(name) && !m.getName().equals("_main")) {
                 out.add(m);
             }
         }
@@ -72,8 +73,14 @@ public final class Usage {
         Set<String> valued = new HashSet<>();
         Set<String> flags = new HashSet<>();
         Set<Integer> counts = new java.util.TreeSet<>();
+        int atLeast = Integer.MAX_VALUE; // a variable-arity command takes its other positionals and any number more
         for (Method m : methods) {
-            counts.add(options(m, valued, flags));
+            int n = options(m, valued, flags);
+            if (m.isVarArgs()) {
+                atLeast = Math.min(atLeast, n - 1);
+            } else {
+                counts.add(n);
+            }
         }
         int args = 0;
         for (int i = 0; i < given.size(); i++) {
@@ -90,6 +97,12 @@ public final class Usage {
             } else {
                 args++;
             }
+        }
+        if (args >= atLeast) {
+            return "these arguments fit no form of the command";
+        }
+        if (counts.isEmpty()) {
+            return "expected at least " + atLeast + " argument" + (atLeast == 1 ? "" : "s") + ", got " + args;
         }
         if (!counts.contains(args)) {
             String expected = counts.stream().map(String::valueOf).collect(Collectors.joining(" or "));
@@ -204,6 +217,6 @@ public final class Usage {
         if (n == null) {
             n = p.isNamePresent() ? p.getName() : "arg";
         }
-        return n.replace('-', '_').toUpperCase(Locale.ROOT);
+        return n.replace('-', '_').toUpperCase(Locale.ROOT) + (p.isVarArgs() ? "..." : "");
     }
 }

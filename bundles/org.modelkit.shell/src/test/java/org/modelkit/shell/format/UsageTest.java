@@ -12,6 +12,7 @@ import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,13 @@ class UsageTest {
             return m + " " + dims + " " + Args.flag("--directed", directed) + " " + Args.flag("-e", e) + " " + graph + " " + out;
         }
 
+        @Descriptor("translate a sentence")
+        public String translate(
+                @Descriptor("the task") @Parameter(names = {"-t", "--task"}, absentValue = "ner") String task,
+                @Descriptor("the sentence's words") String... words) {
+            return task + ": " + String.join(" ", words);
+        }
+
         public Object _main(Object... argv) {
             throw Usage.mismatch(this, argv);
         }
@@ -46,6 +54,7 @@ class UsageTest {
         tio.start();
         CommandProcessorImpl processor = new CommandProcessorImpl(tio);
         processor.addCommand("t", new Commands(), "embed");
+        processor.addCommand("t", new Commands(), "translate");
         session = processor.createSession(new ByteArrayInputStream(new byte[0]), new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(new ByteArrayOutputStream()));
     }
@@ -79,6 +88,17 @@ class UsageTest {
         assertTrue(fails("t:embed a b -d").startsWith("embed: option -d needs a value\n"));
         assertEquals("-d 'NaN': expected a whole number from 1 to 4096", fails("t:embed -d NaN a b"));
         assertEquals("-d 0: out of range from 1 to 4096", fails("t:embed -d 0 a b"));
+    }
+
+    @Test
+    void aCommandWithAnyNumberOfWordsHasItsHelpAndUsage() throws Exception {
+        assertEquals("jer: Tolkien was born", session.execute("t:translate -t jer Tolkien was born"));
+        List<java.lang.reflect.Method> ms = Usage.commands(Commands.class, "translate");
+        assertEquals(1, ms.size(), "the variable-arity command is listed (only _main is left out)");
+        String h = Usage.help("translate", ms.get(0));
+        assertTrue(h.startsWith("translate [-t TASK] WORDS...\n  translate a sentence\n"), h);
+        assertTrue(h.matches("(?s).*\\n    WORDS\\.\\.\\. +the sentence's words\\n"), h);
+        assertTrue(Usage.commands(Commands.class, "_main").isEmpty());
     }
 
     @Test

@@ -261,7 +261,7 @@ public class TanlCommands {
         ResultFolders.checkTarget(outDir, "-o '" + out + "'");
         TaskKind kind = TaskKind.parse(kindArg);
         if (kind != TaskKind.NER && kind != TaskKind.JOINT_ER) {
-            throw new IllegalArgumentException("-t must be ner or jer, got '" + kindArg + "'");
+            throw new IllegalArgumentException("training takes task kinds ner and jer, not '" + kindArg + "' (-t)");
         }
         int steps = Args.wholeNumber("-s", stepsArg, 1, 10_000_000);
         int batch = Args.wholeNumber("-b", batchArg, 1, 100_000);
