@@ -98,6 +98,17 @@ class TranslatorInFrameworkTest {
         assertTrue(scored.headline().startsWith("20 sentences of "), scored.headline());
         assertTrue(Files.isRegularFile(tmp.resolve("eval/predictions.jsonl"))
                 && Files.isRegularFile(tmp.resolve("eval/metrics.csv")));
+        assertEquals(20, Files.readAllLines(tmp.resolve("eval/predictions.jsonl")).size());
+        java.util.List<String> metrics = Files.readAllLines(tmp.resolve("eval/metrics.csv"));
+        assertEquals("metric,precision,recall,f1,correct,predicted,gold,sentences", metrics.get(0));
+        String[] entity = metrics.get(1).split(",", -1);
+        assertEquals("entity", entity[0]);
+        assertTrue(scored.headline().contains(String.format(java.util.Locale.ROOT, "entity F1 %.3f",
+                Double.parseDouble(entity[3]))), metrics.get(1) + " vs " + scored.headline());
+        for (String row : metrics.subList(3, metrics.size())) {
+            String[] x = row.split(",", -1);
+            assertTrue(x[0].startsWith("error ") && x[4].isEmpty() && Integer.parseInt(x[7]) <= 20, row);
+        }
 
         // bad input: one line, nothing written
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

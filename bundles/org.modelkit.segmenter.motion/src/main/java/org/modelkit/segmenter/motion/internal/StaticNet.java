@@ -17,10 +17,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,10 +28,10 @@ import java.util.Random;
 import org.modelkit.api.data.Sampling;
 import org.modelkit.api.progress.Progress;
 import org.modelkit.compute.api.TensorBackend;
-import org.modelkit.io.AtomicFiles;
 import org.modelkit.io.FormatException;
 import org.modelkit.io.Json;
 import org.modelkit.nn.GradientGuard;
+import org.modelkit.nn.RawWeights;
 
 /**
  * DyStaB's static model at the notes' scale (§5.5, test 3): a small fully convolutional network from a grey image
@@ -236,11 +233,11 @@ final class StaticNet implements AutoCloseable {
     void save(Path dir, Map<String, Object> report) throws IOException {
         Files.createDirectories(dir);
         List<Map<String, Object>> ws = new ArrayList<>();
-        List<float[]> values = new ArrayList<>();
+        List<NDArray> values = new ArrayList<>();
         for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
             NDArray a = p.getValue().getArray();
             ws.add(Map.of("name", p.getKey(), "shape", a.getShape().getShape()));
-            values.add(a.toFloatArray());
+            values.add(a);
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("method", METHOD);
@@ -253,15 +250,7 @@ final class StaticNet implements AutoCloseable {
         json.put("weightsFile", WEIGHTS + ": little-endian float32, the tensors above in order");
         json.put("training", report);
         Json.write(dir.resolve(SPEC), json);
-        AtomicFiles.write(dir.resolve(WEIGHTS), out -> {
-            DataOutputStream d = new DataOutputStream(out);
-            for (float[] w : values) {
-                ByteBuffer b = ByteBuffer.allocate(4 * w.length).order(ByteOrder.LITTLE_ENDIAN);
-                b.asFloatBuffer().put(w);
-                d.write(b.array());
-            }
-            d.flush();
-        });
+        RawWeights.write(dir.resolve(WEIGHTS), values);
     }
 
     /**
@@ -305,26 +294,10 @@ final class StaticNet implements AutoCloseable {
             model.setBlock(block());
             model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 1, h, w));
             List<NDArray> arrays = new ArrayList<>();
-            long expected = 0;
             for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
                 arrays.add(p.getValue().getArray());
-                expected += 4 * p.getValue().getArray().size();
             }
-            byte[] bytes = Files.readAllBytes(wf);
-            if (bytes.length != expected) {
-                throw new FormatException(wf, "holds " + bytes.length + " bytes; the static net needs " + expected);
-            }
-            ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-            for (NDArray a : arrays) {
-                float[] v = new float[(int) a.size()];
-                for (int j = 0; j < v.length; j++) {
-                    v[j] = b.getFloat();
-                    if (!Float.isFinite(v[j])) {
-                        throw new FormatException(wf, "holds a weight " + v[j]);
-                    }
-                }
-                a.set(v);
-            }
+            RawWeights.read(wf, arrays, "the static net");
             done = true;
             return new StaticNet(model, w, h, Double.NaN);
         } finally {

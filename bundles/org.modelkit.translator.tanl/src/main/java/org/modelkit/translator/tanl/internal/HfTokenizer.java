@@ -57,7 +57,10 @@ final class HfTokenizer implements TextTokenizer, AutoCloseable {
         th.setContextClassLoader(HuggingFaceTokenizer.class.getClassLoader());
         HuggingFaceTokenizer t;
         try {
-            t = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(bytes), Map.of());
+            // no truncation or padding here (the model's maximum is checked on the ids); a stated maxLength keeps DJL
+            // from warning that it fell back to the file's
+            t = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(bytes), Map.of("maxLength", "1000000",
+                    "truncation", "false", "padding", "false"));
         } catch (RuntimeException e) {
             throw new FormatException(file, "is not a tokenizer the tokenizers library reads: " + e.getMessage());
         } finally {

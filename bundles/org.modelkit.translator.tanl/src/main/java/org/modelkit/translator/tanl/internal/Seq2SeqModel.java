@@ -99,11 +99,6 @@ final class Seq2SeqModel implements Generator {
         return out;
     }
 
-    /** @return the parameters with their names */
-    ai.djl.util.PairList<String, Parameter> parametersNamed() {
-        return block.getParameters();
-    }
-
     /** @return the number of trainable scalars */
     long size() {
         long n = 0;

@@ -166,13 +166,20 @@ final class SpertJsonl {
         m.put("tokens", e.tokens());
         List<Object> ents = new ArrayList<>();
         for (Span s : e.entities()) {
-            ents.add(Map.of("type", schema.entityType(s.type()), "start", s.start(), "end", s.end()));
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("type", schema.entityType(s.type()));
+            x.put("start", s.start());
+            x.put("end", s.end());
+            ents.add(x);
         }
         m.put("entities", ents);
         List<Object> rels = new ArrayList<>();
         for (SpanRelation r : e.relations()) {
-            rels.add(Map.of("type", schema.relationType(r.type()), "head", e.entities().indexOf(r.head()), "tail",
-                    e.entities().indexOf(r.tail())));
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("type", schema.relationType(r.type()));
+            x.put("head", e.entities().indexOf(r.head()));
+            x.put("tail", e.entities().indexOf(r.tail()));
+            rels.add(x);
         }
         m.put("relations", rels);
         return m;

@@ -165,11 +165,6 @@ final class SpmTokenizer implements TextTokenizer, AutoCloseable {
         return processor.decode(Arrays.copyOf(kept, n));
     }
 
-    /** @return the pieces of a text, for messages and tests */
-    synchronized String[] pieces(String text) {
-        return processor.tokenize(text);
-    }
-
     @Override
     public void save(Path dir) throws IOException {
         org.modelkit.io.AtomicFiles.write(dir.resolve(FILE), out -> out.write(model));

@@ -10,7 +10,6 @@ import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -337,10 +336,5 @@ final class T5Onnx implements Generator {
                 throw new IllegalStateException("closing the tokenizer failed", e);
             }
         }
-    }
-
-    /** @return the ids as a string, for messages */
-    static String ids(int[] ids) {
-        return Arrays.toString(ids);
     }
 }

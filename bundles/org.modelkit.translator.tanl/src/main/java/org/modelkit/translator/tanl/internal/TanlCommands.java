@@ -133,7 +133,7 @@ public class TanlCommands {
         try (Methods.Held<StructuredTranslator> h = Methods.hold(context, StructuredTranslator.class, "translator", method)) {
             TanlTranslator tanl = held(h, method);
             TanlModel m = tanl.model(model);
-            TaskSpec spec = task.isEmpty() ? m.tasks().values().iterator().next() : m.task(task);
+            TaskSpec spec = TanlTranslator.task(m, task);
             List<Example> data = SpertJsonl.read(file, spec.schema()).examples();
             List<String> inputs = new ArrayList<>();
             for (Example e : data) {
@@ -159,20 +159,20 @@ public class TanlCommands {
                 line.put("gold", SpertJsonl.toJson(e, spec.schema()));
                 lines.append(Json.toLine(line)).append('\n');
             }
+            // entity and relation rows: scores and counts; error rows: the number of sentences with that error
             List<List<?>> rows = new ArrayList<>();
             rows.add(List.of("entity", fmt(entities.precision()), fmt(entities.recall()), fmt(entities.f1()), entities.correct(),
-                    entities.predicted(), entities.gold()));
+                    entities.predicted(), entities.gold(), data.size()));
             rows.add(List.of("relation", fmt(relations.precision()), fmt(relations.recall()), fmt(relations.f1()),
-                    relations.correct(), relations.predicted(), relations.gold()));
+                    relations.correct(), relations.predicted(), relations.gold(), data.size()));
             for (Map.Entry<Translation.Error, Integer> x : errors.entrySet()) {
-                rows.add(List.of("error " + x.getKey().name().toLowerCase(Locale.ROOT), "", "", "", x.getValue(), data.size(),
-                        ""));
+                rows.add(List.of("error " + x.getKey().name().toLowerCase(Locale.ROOT), "", "", "", "", "", "", x.getValue()));
             }
             String text = lines.toString();
             ResultFolders.write(out, dir -> {
                 AtomicFiles.writeString(dir.resolve("predictions.jsonl"), text);
                 Csv.writeRows(dir.resolve("metrics.csv"), List.of("metric", "precision", "recall", "f1", "correct",
-                        "predicted", "gold"), rows);
+                        "predicted", "gold", "sentences"), rows);
             });
             Map<String, String> fields = new LinkedHashMap<>();
             fields.put("entities", String.format(Locale.ROOT, "P %.3f R %.3f F1 %.3f (%d of %d predicted, %d gold)",

@@ -1,9 +1,6 @@
 package org.modelkit.translator.tanl.internal;
 
-import ai.djl.ndarray.NDArray;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,9 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.modelkit.compute.api.TensorBackend;
-import org.modelkit.io.AtomicFiles;
 import org.modelkit.io.FormatException;
 import org.modelkit.io.Json;
+import org.modelkit.nn.RawWeights;
 import org.modelkit.translator.tanl.format.Schema;
 import org.modelkit.translator.tanl.format.TaskKind;
 
@@ -102,18 +99,7 @@ final class TanlModel implements AutoCloseable {
         }
         spec.put("tasks", t);
         spec.put("training", training);
-        List<NDArray> params = net.parameters();
-        long n = 0;
-        for (NDArray a : params) {
-            n += a.size();
-        }
-        ByteBuffer b = ByteBuffer.allocate((int) (4 * n)).order(ByteOrder.LITTLE_ENDIAN);
-        for (NDArray a : params) {
-            for (float v : a.toFloatArray()) {
-                b.putFloat(v);
-            }
-        }
-        AtomicFiles.write(dir.resolve(WEIGHTS), out -> out.write(b.array()));
+        RawWeights.write(dir.resolve(WEIGHTS), net.parameters());
         net.vocabulary().save(dir);
         Json.write(dir.resolve(SPEC), spec);
     }
@@ -169,26 +155,7 @@ final class TanlModel implements AutoCloseable {
         Seq2SeqModel net = Seq2SeqModel.create(backend, spec, tokenizer, 0);
         boolean done = false;
         try {
-            List<NDArray> params = net.parameters();
-            long expected = 0;
-            for (NDArray a : params) {
-                expected += 4 * a.size();
-            }
-            if (Files.size(wf) != expected) {
-                throw new FormatException(wf, "holds " + Files.size(wf) + " bytes; the transformer of " + SPEC + " needs "
-                        + expected);
-            }
-            ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(wf)).order(ByteOrder.LITTLE_ENDIAN);
-            for (NDArray a : params) {
-                float[] v = new float[(int) a.size()];
-                for (int j = 0; j < v.length; j++) {
-                    v[j] = b.getFloat();
-                    if (!Float.isFinite(v[j])) {
-                        throw new FormatException(wf, "holds a weight " + v[j]);
-                    }
-                }
-                a.set(v);
-            }
+            RawWeights.read(wf, net.parameters(), "the transformer of " + SPEC);
             @SuppressWarnings("unchecked")
             Map<String, Object> training = raw.get("training") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
             TanlModel model = new TanlModel(net, tasks, training);

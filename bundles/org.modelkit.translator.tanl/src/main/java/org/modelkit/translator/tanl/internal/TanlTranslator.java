@@ -173,11 +173,12 @@ public class TanlTranslator extends TensorMethod implements StructuredTranslator
      */
     synchronized List<Translation> translate(Path dir, String task, List<String> inputs, Progress progress) {
         TanlModel m = model(dir);
-        TaskSpec t = task == null || task.isEmpty() ? only(m) : m.task(task);
+        TaskSpec t = task(m, task);
         Settings s = settings;
         int maxIn = s.maxInput() == 0 ? m.net().maxSource() : Math.min(s.maxInput(), m.net().maxSource());
         int maxOut = s.maxOutput() == 0 ? m.net().maxTarget() : Math.min(s.maxOutput(), m.net().maxTarget());
         List<Reading.Input> split = new ArrayList<>();
+        List<int[]> ids = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
             String in = inputs.get(i);
             String which = inputs.size() == 1 ? "the input" : "input " + (i + 1);
@@ -186,10 +187,12 @@ public class TanlTranslator extends TensorMethod implements StructuredTranslator
             }
             Reading.Input r = Reading.split(t, in);
             if (t.kind() != TaskKind.COREFERENCE) {
-                int n = m.net().vocabulary().encode(m.input(t.name(), r.text())).length;
-                if (n > maxIn) {
-                    throw new IllegalArgumentException(which + " has " + n + " tokens; the model takes at most " + maxIn);
+                int[] x = m.net().vocabulary().encode(m.input(t.name(), r.text()));
+                if (x.length > maxIn) {
+                    throw new IllegalArgumentException(which + " has " + x.length + " tokens; the model takes at most "
+                            + maxIn);
                 }
+                ids.add(x);
             }
             split.add(r);
         }
@@ -207,7 +210,7 @@ public class TanlTranslator extends TensorMethod implements StructuredTranslator
                 for (Reading.Input r : part) {
                     texts.add(m.input(t.name(), r.text()));
                 }
-                List<String> outputs = generate(m, texts, s.beams(), maxOut);
+                List<String> outputs = generate(m, texts, ids.subList(from, from + part.size()), s.beams(), maxOut);
                 for (int i = 0; i < part.size(); i++) {
                     out.add(Reading.read(t, part.get(i), outputs.get(i)));
                 }
@@ -268,7 +271,17 @@ public class TanlTranslator extends TensorMethod implements StructuredTranslator
         return t;
     }
 
-    private static TaskSpec only(TanlModel m) {
+    /**
+     * @param m    a model
+     * @param task a task name; null or empty for the model's only task
+     * @return the task's spec
+     * @throws IllegalArgumentException naming the known tasks if the name is unknown, or none is given and there are
+     *                                  several
+     */
+    static TaskSpec task(TanlModel m, String task) {
+        if (task != null && !task.isEmpty()) {
+            return m.task(task);
+        }
         if (m.tasks().size() != 1) {
             throw new IllegalArgumentException("the model has several tasks; name one of: " + String.join(", ",
                     m.tasks().keySet()));
@@ -278,11 +291,16 @@ public class TanlTranslator extends TensorMethod implements StructuredTranslator
 
     /** @return the model's outputs for the texts: greedy in one batch, or beam search per text */
     static List<String> generate(TanlModel m, List<String> texts, int beams, int maxOut) {
-        TextTokenizer tok = m.net().vocabulary();
         List<int[]> src = new ArrayList<>();
         for (String x : texts) {
-            src.add(tok.encode(x));
+            src.add(m.net().vocabulary().encode(x));
         }
+        return generate(m, texts, src, beams, maxOut);
+    }
+
+    /** @return the outputs for texts already encoded as src */
+    private static List<String> generate(TanlModel m, List<String> texts, List<int[]> src, int beams, int maxOut) {
+        TextTokenizer tok = m.net().vocabulary();
         List<String> out = new ArrayList<>();
         if (beams == 1) {
             List<int[]> ids = m.net().greedy(src, maxOut);
