@@ -130,9 +130,13 @@ final class Pipelines {
             }
             return all.select(first);
         }
-        Lanczos.Result r = Lanczos.solve(lap.shiftedNegation(2), n, k, Lanczos.Which.LARGEST, 1e-10, s.seed(), p);
+        // 2I - L has its spectrum in [0, 2]
+        Lanczos.Result r = ComponentSpectra.solve(lap.shiftedNegation(2), k, Lanczos.Which.LARGEST, 0.0, 1e-10, s.seed(),
+                s.threads(), p);
         diag.put("dense", 0.0);
         diag.put("eigen.maxResidual", r.maxResidual());
+        diag.put("eigen.products", (double) r.matvecs());
+        diag.put("eigen.restarts", (double) r.restarts());
         // eigenvalues of 2I - L, ascending, become those of L, descending: reverse both
         double[] vals = new double[k];
         double[][] vecs = new double[n][k];

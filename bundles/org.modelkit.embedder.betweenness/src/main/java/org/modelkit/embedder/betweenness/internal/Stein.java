@@ -85,23 +85,31 @@ final class Stein {
     static Spectrum sparse(SparseSym w, SparseSym l, Pipelines.Settings s, Progress p, Map<String, Double> diag) {
         int n = w.g.n;
         int k = Math.min(s.eigenpairs(), (n - 1) / 2);
-        Lanczos.Result rw = Lanczos.solve(w, n, k, Lanczos.Which.MAGNITUDE, 1e-9, s.seed(), p);
-        Lanczos.Result rl = Lanczos.solve(l, n, k, Lanczos.Which.LARGEST, 1e-9, s.seed() + 1, p);
+        Lanczos.Result rw = ComponentSpectra.solve(w, k, Lanczos.Which.MAGNITUDE, Double.NaN, 1e-9, s.seed(), s.threads(), p);
+        // L's spectrum lies in [0, 2]: its largest eigenvalues by the filtered solver
+        Lanczos.Result rl = ComponentSpectra.solve(l, k, Lanczos.Which.LARGEST, 0.0, 1e-9, s.seed() + 1, s.threads(), p);
         double[] mu = rw.eigen().values();
         double[] lam = rl.eigen().values();
         double[][] u = rw.eigen().vectors();
         double[][] v = rl.eigen().vectors();
         double[][] c = new double[k][k];
+        for (int x = 0; x < n; x++) { // UᵀV, row by row (the rows are contiguous)
+            double[] ux = u[x];
+            double[] vx = v[x];
+            for (int i = 0; i < k; i++) {
+                double a = ux[i];
+                double[] ci = c[i];
+                for (int j = 0; j < k; j++) {
+                    ci[j] += a * vx[j];
+                }
+            }
+        }
         double cond = Double.POSITIVE_INFINITY;
         for (int i = 0; i < k; i++) {
             for (int j = 0; j < k; j++) {
-                double dot = 0;
-                for (int x = 0; x < n; x++) {
-                    dot += u[x][i] * v[x][j];
-                }
                 double ml = mu[i] * lam[j];
                 cond = Math.min(cond, Math.abs(1 - ml));
-                c[i][j] = dot * ml / (1 - ml);
+                c[i][j] = c[i][j] * ml / (1 - ml);
             }
         }
         // thin QR of [U V]: the low-rank part of X_s lives in its column space
@@ -153,6 +161,10 @@ final class Stein {
         diag.put("eigenpairs", (double) k);
         diag.put("conditioning", cond);
         diag.put("eigen.maxResidual", Math.max(rw.maxResidual(), rl.maxResidual()));
+        diag.put("eigen.products.W", (double) rw.matvecs());
+        diag.put("eigen.restarts.W", (double) rw.restarts());
+        diag.put("eigen.products.L", (double) rl.matvecs());
+        diag.put("eigen.restarts.L", (double) rl.restarts());
         double capW = 0;
         double capL = 0;
         for (int i = 0; i < k; i++) {
