@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -27,16 +28,20 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One SGD step (forward, cross-entropy, backward, update) of the small CNN of
- * shared/notes/performance.md on DJL/PyTorch, batch 128 of 28x28 images, 2 intra-op threads; run with
- * the allocator setting of ./modelkit (benchmarks/compute/run sets it).
+ * shared/notes/performance.md on DJL/PyTorch, batch 128 and 32 of 28x28 images, 2 intra-op threads; SGD with
+ * momentum 0.9 and weight decay 5e-4 as {@link Training} builds it; run with the allocator setting of ./modelkit
+ * (benchmarks/compute/run sets it).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 10, time = 1)
-@Fork(value = 2, jvmArgsAppend = "-Dai.djl.offline=true")
+@Fork(value = 2, jvmArgsAppend = {"-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=2"})
 public class TrainingStepBenchmark {
+    @Param({"128", "32"})
+    public int batch;
+
     Model model;
     Trainer trainer;
     NDManager manager;
@@ -49,11 +54,12 @@ public class TrainingStepBenchmark {
         model = Model.newInstance("cnn");
         model.setBlock(Networks.smallCnn(10, Networks.Nonlinearity.LEAKY_RELU, false));
         trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.01f)).optMomentum(0.9f).build()));
-        trainer.initialize(new Shape(128, 1, 28, 28));
+                .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.01f)).optMomentum(0.9f)
+                        .optWeightDecays(5e-4f).build()));
+        trainer.initialize(new Shape(batch, 1, 28, 28));
         manager = model.getNDManager().newSubManager();
-        x = new NDList(manager.randomUniform(0, 1, new Shape(128, 1, 28, 28)));
-        y = new NDList(manager.randomInteger(0, 10, new Shape(128), ai.djl.ndarray.types.DataType.INT32)
+        x = new NDList(manager.randomUniform(0, 1, new Shape(batch, 1, 28, 28)));
+        y = new NDList(manager.randomInteger(0, 10, new Shape(batch), ai.djl.ndarray.types.DataType.INT32)
                 .toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
     }
 

@@ -142,15 +142,17 @@ public final class Training {
                     try (NDManager m = model.getNDManager().newSubManager()) {
                         NDList[] xy = batch(m, train, batch);
                         NDList[] out = new NDList[1];
-                        float l = guard.step(trainer, () -> {
+                        float l = guard.step(trainer, optimizer, () -> {
                             out[0] = trainer.forward(xy[0]);
                             return trainer.getLoss().evaluate(xy[1], out[0]);
                         });
                         if (Float.isFinite(l)) { // NaN: a skipped step (GradientGuard)
                             lossSum += l * batch.length;
-                            correct += out[0].singletonOrThrow().argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false)
-                                    .eq(xy[1].singletonOrThrow().toType(ai.djl.ndarray.types.DataType.INT32, false))
-                                    .sum().getLong();
+                            // one operation and one copy: the predictions are compared with the labels here
+                            long[] predicted = out[0].singletonOrThrow().argMax(1).toLongArray(); // argMax gives int64
+                            for (int i = 0; i < batch.length; i++) {
+                                correct += predicted[i] == train.label(batch[i]) ? 1 : 0;
+                            }
                         }
                     }
                 }
@@ -450,7 +452,8 @@ public final class Training {
     }
 
     private static NDList[] batch(NDManager m, LabelledSet set, int[] rows) {
-        float[] y = new float[rows.length];
+        // int64 labels: the loss gathers with them as they are (float labels were converted on every step)
+        long[] y = new long[rows.length];
         for (int i = 0; i < rows.length; i++) {
             y[i] = set.label(rows[i]);
         }

@@ -113,7 +113,7 @@ final class CongruentTraining {
                             System.arraycopy(reference.logits(), rows[i] * cOld, z, i * cOld, cOld);
                         }
                         NDList labels = new NDList(m.create(y), m.create(z, new Shape(rows.length, cOld)));
-                        float l = guard.step(trainer, () -> trainer.getLoss().evaluate(labels, trainer.forward(new NDList(x))));
+                        float l = guard.step(trainer, optimizer, () -> trainer.getLoss().evaluate(labels, trainer.forward(new NDList(x))));
                         if (Float.isFinite(l)) { // NaN: a skipped step (GradientGuard)
                             sum += l * rows.length;
                         }

@@ -26,6 +26,7 @@ import org.modelkit.nn.GradientGuard;
 final class StudentTeacher implements AutoCloseable {
     private final Model model;
     private final Trainer trainer;
+    private final Optimizer optimizer;
     private final Block student;
     private final Block teacher;
     private final Normalizer normalizer;
@@ -48,6 +49,7 @@ final class StudentTeacher implements AutoCloseable {
         this.student = network.get();
         model.setBlock(student);
         // the loss is computed by the caller; the trainer only holds the optimiser and parameter store
+        this.optimizer = optimizer;
         this.trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(optimizer));
         trainer.initialize(inputShape);
         this.teacher = network.get();
@@ -80,7 +82,7 @@ final class StudentTeacher implements AutoCloseable {
      * @return the loss, or NaN if the step was skipped
      */
     float step(Function<Trainer, NDArray> loss) {
-        return guard.step(trainer, () -> loss.apply(trainer));
+        return guard.step(trainer, optimizer, () -> loss.apply(trainer));
     }
 
     /** Moves the teacher towards the student. */

@@ -116,8 +116,9 @@ final class StaticNet implements AutoCloseable {
             // the object is the minority class (10-30 % of the pixels): weighted BCE, positives times
             // √(negatives/positives), in [1, 10]
             float weight = (float) Math.max(1, Math.min(10, Math.sqrt((double) (total - positive) / Math.max(1, positive))));
+            Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-2f)).build();
             try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.sigmoidBinaryCrossEntropyLoss())
-                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-2f)).build()))) {
+                    .optOptimizer(adam))) {
                 trainer.initialize(new Shape(batch, 1, height, width));
                 GradientGuard guard = new GradientGuard();
                 Random order = new Random(seed);
@@ -140,7 +141,7 @@ final class StaticNet implements AutoCloseable {
                         try (NDManager m = model.getNDManager().newSubManager()) {
                             NDArray xs = m.create(x, new Shape(b, 1, height, width));
                             NDArray ys = m.create(y, new Shape(b, 1, height, width));
-                            sum += b * guard.step(trainer, () -> weightedBce(trainer.forward(new NDList(xs)).singletonOrThrow(),
+                            sum += b * guard.step(trainer, adam, () -> weightedBce(trainer.forward(new NDList(xs)).singletonOrThrow(),
                                     ys, weight));
                         }
                     }

@@ -227,7 +227,7 @@ final class Seq2SeqModel implements Generator {
                     NDList x = batch(m, rows);
                     NDList inputs = new NDList(x.get(0), x.get(1), x.get(2), x.get(3));
                     NDList labels = new NDList(x.get(4), x.get(3));
-                    losses[step] = guard.step(trainer, () -> trainer.getLoss().evaluate(labels, trainer.forward(inputs)));
+                    losses[step] = guard.step(trainer, adam, () -> trainer.getLoss().evaluate(labels, trainer.forward(inputs)));
                 }
                 progress.report("steps", step + 1, o.steps());
             }
