@@ -1,7 +1,7 @@
 """Operator times of the small CNN's training step in PyTorch 1.13's profiler, beside libtorch's profile of the
-same step through DJL (StepProfile's chrome trace): total self time per operator over the profiled steps.
+same step through DJL (StepProfile's chrome trace): calls per step and the median time of a call per operator.
 Usage: /usr/bin/python3 profile_ops.py DJL_TRACE.json batch steps"""
-import collections, json, sys
+import collections, json, statistics, sys
 
 import torch
 import torch.nn as nn
@@ -11,28 +11,18 @@ torch.set_num_threads(2)
 trace, batch, steps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 
 
-def self_times(events):
-    """chrome-trace 'X' events -> self time (own duration minus children's on the same thread) per name, in ms"""
-    by_thread = collections.defaultdict(list)
+def per_step(events, steps):
+    """chrome-trace 'X' events -> per operator: calls per step and the median duration of a call, in ms (whole
+    durations: a self-time split misattributed time between nested operators of libtorch's trace)"""
+    by = collections.defaultdict(list)
     for e in events:
         if e.get('ph') == 'X' and 'dur' in e:
-            by_thread[e.get('tid')].append(e)
-    out = collections.Counter()
-    for evs in by_thread.values():
-        evs.sort(key=lambda e: (e['ts'], -e['dur']))
-        stack = []
-        for e in evs:
-            while stack and stack[-1]['ts'] + stack[-1]['dur'] <= e['ts']:
-                stack.pop()
-            if stack:
-                out[stack[-1]['name']] -= e['dur'] / 1000
-            out[e['name']] += e['dur'] / 1000
-            stack.append(e)
-    return out
+            by[e['name']].append(e['dur'] / 1000)
+    return {n: (len(v) / steps, statistics.median(v)) for n, v in by.items()}
 
 
 djl = json.load(open(trace))
-djl = self_times(djl['traceEvents'] if isinstance(djl, dict) else djl)
+djl = per_step(djl['traceEvents'] if isinstance(djl, dict) else djl, steps)
 torch.manual_seed(1)
 model = nn.Sequential(nn.Conv2d(1, 16, 3), nn.LeakyReLU(0.01), nn.Conv2d(16, 32, 3, stride=2), nn.LeakyReLU(0.01),
                       nn.Flatten(), nn.Linear(32 * 12 * 12, 10))
@@ -55,10 +45,11 @@ with torch.autograd.profiler.profile() as prof:
         step()
 prof.export_chrome_trace('/tmp/torch-trace.json')
 pt = json.load(open('/tmp/torch-trace.json'))
-pt = self_times(pt['traceEvents'] if isinstance(pt, dict) else pt)
-names = sorted(set(djl) | set(pt), key=lambda n: -max(djl.get(n, 0), pt.get(n, 0)))
-print(f'| operator | DJL libtorch, ms per step | PyTorch 1.13, ms per step |')
+pt = per_step(pt['traceEvents'] if isinstance(pt, dict) else pt, steps)
+ops = ['aten::mkldnn_convolution', 'aten::convolution_backward', 'aten::leaky_relu', 'aten::leaky_relu_backward',
+       'aten::addmm', 'aten::mm', 'aten::_log_softmax', 'aten::_log_softmax_backward_data']
+print('| operator | DJL libtorch 2.7.1: calls per step x median ms | PyTorch 1.13: calls per step x median ms |')
 print('|---|---|---|')
-for n in names[:30]:
-    print(f'| {n} | {djl.get(n, 0) / steps:.3f} | {pt.get(n, 0) / steps:.3f} |')
-print(f'| total | {sum(djl.values()) / steps:.3f} | {sum(pt.values()) / steps:.3f} |')
+for n in ops:
+    d, p = djl.get(n, (0, 0)), pt.get(n, (0, 0))
+    print(f'| {n} | {d[0]:.0f} x {d[1]:.3f} | {p[0]:.0f} x {p[1]:.3f} |')

@@ -36,7 +36,7 @@ public final class StepProfile {
                 NDList y = new NDList(data.randomInteger(0, 10, new Shape(batch), DataType.INT32).toType(DataType.FLOAT32, false));
                 for (int s = -50; s < steps; s++) {
                     if (s == 0) {
-                        JniUtils.startProfile(false, false, false);
+                        JniUtils.startProfile(false, Boolean.getBoolean("shapes"), false);
                     }
                     try (NDManager m = data.newSubManager()) {
                         x.tempAttach(m);
