@@ -83,17 +83,7 @@ class GradientGuardTest {
                         }
                     }
                 }
-                List<Float> all = new ArrayList<>();
-                for (Parameter p : model.getBlock().getParameters().values()) {
-                    for (float v : p.getArray().toFloatArray()) {
-                        all.add(v);
-                    }
-                }
-                float[] out = new float[all.size()];
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = all.get(i);
-                }
-                return out;
+                return flatWeights(model);
             }
         }
     }
@@ -185,17 +175,7 @@ class GradientGuardTest {
                         }
                     }
                 }
-                List<Float> all = new ArrayList<>();
-                for (Parameter p : model.getBlock().getParameters().values()) {
-                    for (float v : p.getArray().toFloatArray()) {
-                        all.add(v);
-                    }
-                }
-                float[] out = new float[all.size()];
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = all.get(i);
-                }
-                return out;
+                return flatWeights(model);
             }
         }
     }
@@ -219,5 +199,20 @@ class GradientGuardTest {
                 assertTrue(moved > 1e-4, "the first weights moved by " + moved);
             }
         }
+    }
+
+    /** @return every parameter of the model's block, flattened in parameter order */
+    private static float[] flatWeights(Model model) {
+        List<Float> all = new ArrayList<>();
+        for (Parameter p : model.getBlock().getParameters().values()) {
+            for (float v : p.getArray().toFloatArray()) {
+                all.add(v);
+            }
+        }
+        float[] out = new float[all.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = all.get(i);
+        }
+        return out;
     }
 }

@@ -67,14 +67,126 @@ final class Pipelines {
         Map<String, Double> diag = new LinkedHashMap<>();
         EdgeBetweenness.Result b = betweenness(g, s, p, diag);
         long t1 = System.nanoTime();
-        SparseSym w = betweennessGraph(g, b.values(), s.scale());
-        SparseSym l = w.normalizedLaplacian();
-        Stein.Spectrum x = g.n <= s.denseLimit() ? Stein.dense(w, l, diag) : Stein.sparse(w, l, s, p, diag);
-        double[][] wks = WaveKernel.signatures(x.values, x.vectors, dims, s.wksWidth(), x.implicitValue,
-                x.implicitWeight, x.implicitCount);
+        double[][] wks = WaveKernel.signatures(steinByComponent(g, b.values(), s, p, diag), g.n, dims, s.wksWidth());
         diag.put("seconds.betweenness", (t1 - t0) / 1e9);
         diag.put("seconds.spectral", (System.nanoTime() - t1) / 1e9);
         return embedding(graph, g, wks, diag);
+    }
+
+    /**
+     * The Stein solution's eigenpairs, component by component. W_B and L are block-diagonal over the connected
+     * components, so X is too, and each block solves its own component's equation: densely up to {@code dense.limit}
+     * nodes, otherwise truncated to the component's own eigenpairs (an isolated node's block is X = 1). Truncating
+     * the whole graph at once instead keeps the 48 eigenpairs of largest magnitude or value wherever they lie: on
+     * netscience all 48 of L's are the eigenvalue 2 of small two-colourable components and all 48 of W_B's lie in
+     * the large ones, so UᵀV = 0, X = I, and every node got the same signature (found in issue 23's review).
+     */
+    static java.util.List<WaveKernel.Block> steinByComponent(SimpleGraph g, double[] betweenness, Settings s, Progress p,
+            Map<String, Double> diag) {
+        int[] comp = new int[g.n];
+        java.util.Arrays.fill(comp, -1);
+        java.util.List<int[]> parts = new java.util.ArrayList<>();
+        int[] queue = new int[g.n];
+        for (int start = 0; start < g.n; start++) {
+            if (comp[start] >= 0) {
+                continue;
+            }
+            int head = 0;
+            int tail = 0;
+            queue[tail++] = start;
+            comp[start] = parts.size();
+            while (head < tail) {
+                int u = queue[head++];
+                for (int a = g.off[u]; a < g.off[u + 1]; a++) {
+                    if (comp[g.adj[a]] < 0) {
+                        comp[g.adj[a]] = parts.size();
+                        queue[tail++] = g.adj[a];
+                    }
+                }
+            }
+            int[] nodes = java.util.Arrays.copyOf(queue, tail);
+            java.util.Arrays.sort(nodes);
+            parts.add(nodes);
+        }
+        if (parts.size() == 1) {
+            SparseSym w = betweennessGraph(g, betweenness, s.scale());
+            SparseSym l = w.normalizedLaplacian();
+            Stein.Spectrum x = g.n <= s.denseLimit() ? Stein.dense(w, l, diag) : Stein.sparse(w, l, s, p, diag);
+            return java.util.List.of(block(parts.get(0), x));
+        }
+        // the edges of each component, in the graph's edge order, with their nodes' local indices
+        int[] local = new int[g.n];
+        for (int[] nodes : parts) {
+            for (int i = 0; i < nodes.length; i++) {
+                local[nodes[i]] = i;
+            }
+        }
+        int[] edgeCount = new int[parts.size()];
+        for (int e = 0; e < g.m; e++) {
+            edgeCount[comp[g.eu[e]]]++;
+        }
+        java.util.List<WaveKernel.Block> blocks = new java.util.ArrayList<>();
+        double conditioning = Double.POSITIVE_INFINITY;
+        double residual = 0;
+        int sparse = 0;
+        int[][] us = new int[parts.size()][];
+        int[][] vs = new int[parts.size()][];
+        double[][] bs = new double[parts.size()][];
+        for (int c = 0; c < parts.size(); c++) {
+            us[c] = new int[edgeCount[c]];
+            vs[c] = new int[edgeCount[c]];
+            bs[c] = new double[edgeCount[c]];
+        }
+        int[] filled = new int[parts.size()];
+        for (int e = 0; e < g.m; e++) {
+            int c = comp[g.eu[e]];
+            us[c][filled[c]] = local[g.eu[e]];
+            vs[c][filled[c]] = local[g.ev[e]];
+            bs[c][filled[c]++] = betweenness[e];
+        }
+        for (int c = 0; c < parts.size(); c++) {
+            int[] nodes = parts.get(c);
+            if (nodes.length == 1) { // an isolated node: W = L = 0, so X = 1
+                blocks.add(new WaveKernel.Block(nodes, new double[] {1}, new double[][] {{1}}, Double.NaN, null, 0));
+                continue;
+            }
+            SimpleGraph gc = SimpleGraph.of(Graph.fromEdges(nodes.length, us[c], vs[c], null, false));
+            // the component's graph numbers its edges in its own order: carry the values over by their end nodes
+            Map<Long, Double> byEnds = new java.util.HashMap<>();
+            for (int e = 0; e < us[c].length; e++) {
+                byEnds.put((long) Math.min(us[c][e], vs[c][e]) * nodes.length + Math.max(us[c][e], vs[c][e]), bs[c][e]);
+            }
+            double[] values = new double[gc.m];
+            for (int e = 0; e < gc.m; e++) {
+                values[e] = byEnds.get((long) gc.eu[e] * nodes.length + gc.ev[e]);
+            }
+            SparseSym w = betweennessGraph(gc, values, s.scale());
+            SparseSym l = w.normalizedLaplacian();
+            Map<String, Double> d = new LinkedHashMap<>();
+            Stein.Spectrum x;
+            if (nodes.length <= s.denseLimit()) {
+                x = Stein.dense(w, l, d);
+            } else {
+                x = Stein.sparse(w, l, s, p, d);
+                sparse++;
+                for (String key : new String[] {"eigen.products.W", "eigen.restarts.W", "eigen.products.L", "eigen.restarts.L"}) {
+                    diag.merge(key, d.get(key), Double::sum);
+                }
+                diag.merge("eigen.maxResidual", d.get("eigen.maxResidual"), Math::max);
+            }
+            conditioning = Math.min(conditioning, d.get("conditioning"));
+            residual = Math.max(residual, d.get("stein.residual"));
+            blocks.add(block(nodes, x));
+        }
+        diag.put("components", (double) parts.size());
+        diag.put("dense", sparse == 0 ? 1.0 : 0.0);
+        diag.put("conditioning", conditioning);
+        diag.put("stein.residual", residual);
+        return blocks;
+    }
+
+    private static WaveKernel.Block block(int[] nodes, Stein.Spectrum x) {
+        return new WaveKernel.Block(nodes, x.values, x.vectors, x.implicitValue, x.implicitWeight, x.implicitCount);
     }
 
     /** W_B: the graph's edges weighted by scale x normalised edge betweenness. */

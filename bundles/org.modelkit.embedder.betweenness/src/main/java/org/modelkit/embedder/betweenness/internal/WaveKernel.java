@@ -38,75 +38,118 @@ final class WaveKernel {
     static double[][] signatures(double[] values, double[][] vectors, int samples, double width, double implicitValue,
             double[] implicitWeight, long implicitCount) {
         int n = vectors.length;
-        int k = values.length;
-        double[] e = new double[k];
-        boolean[] use = new boolean[k];
+        int[] all = new int[n];
+        for (int x = 0; x < n; x++) {
+            all[x] = x;
+        }
+        return signatures(java.util.List.of(new Block(all, values, vectors, implicitValue, implicitWeight, implicitCount)), n,
+                samples, width);
+    }
+
+    /**
+     * The eigenpairs of a block-diagonal matrix, one block per group of nodes (a connected component).
+     *
+     * @param nodes          the block's nodes
+     * @param values         its eigenvalues
+     * @param vectors        its eigenvectors as columns, one row per node of {@code nodes}
+     * @param implicitValue  the eigenvalue of its implicit eigenspace, or NaN for none
+     * @param implicitWeight per node of {@code nodes}, the sum of squared entries of the implicit eigenvectors
+     * @param implicitCount  the implicit eigenspace's dimension
+     */
+    record Block(int[] nodes, double[] values, double[][] vectors, double implicitValue, double[] implicitWeight,
+            long implicitCount) {
+        boolean implicit() {
+            return !Double.isNaN(implicitValue) && implicitCount > 0 && Math.abs(implicitValue) > 1e-10;
+        }
+    }
+
+    /**
+     * The signatures of a block-diagonal matrix's eigenpairs: the energies and the normalisation are taken over all
+     * blocks' eigenvalues, as for one matrix; each node's row comes from its own block's vectors.
+     *
+     * @param n the number of nodes over all blocks
+     * @return n x N descriptors
+     */
+    static double[][] signatures(java.util.List<Block> blocks, int n, int samples, double width) {
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < k; i++) {
-            use[i] = Math.abs(values[i]) > 1e-10;
-            if (use[i]) {
-                e[i] = Math.log(Math.abs(values[i]));
-                lo = Math.min(lo, e[i]);
-                hi = Math.max(hi, e[i]);
+        for (Block b : blocks) {
+            for (double v : b.values()) {
+                if (Math.abs(v) > 1e-10) {
+                    lo = Math.min(lo, Math.log(Math.abs(v)));
+                    hi = Math.max(hi, Math.log(Math.abs(v)));
+                }
             }
-        }
-        boolean implicit = !Double.isNaN(implicitValue) && implicitCount > 0 && Math.abs(implicitValue) > 1e-10;
-        double ei = implicit ? Math.log(Math.abs(implicitValue)) : 0;
-        if (implicit) {
-            lo = Math.min(lo, ei);
-            hi = Math.max(hi, ei);
+            if (b.implicit()) {
+                lo = Math.min(lo, Math.log(Math.abs(b.implicitValue())));
+                hi = Math.max(hi, Math.log(Math.abs(b.implicitValue())));
+            }
         }
         if (!(hi >= lo)) {
             throw new IllegalArgumentException("no non-zero eigenvalue to build wave-kernel signatures from");
         }
         double[] es = energies(lo, hi, samples);
         double s = samples == 1 || hi - lo < 1e-9 ? 1 : width * (es[1] - es[0]);
-        double[][] t = new double[k][samples];
+        double[][] ts = new double[blocks.size()][];
+        double[][][] tb = new double[blocks.size()][][];
         double[] norm = new double[samples];
-        double[] ti = new double[samples];
-        for (int j = 0; j < samples; j++) {
+        for (int bi = 0; bi < blocks.size(); bi++) {
+            Block b = blocks.get(bi);
+            int k = b.values().length;
+            tb[bi] = new double[k][];
             for (int i = 0; i < k; i++) {
-                if (use[i]) {
-                    double d = e[i] - es[j];
-                    t[i][j] = Math.exp(-d * d / (2 * s * s));
-                    norm[j] += t[i][j];
+                if (Math.abs(b.values()[i]) > 1e-10) {
+                    tb[bi][i] = bumps(Math.log(Math.abs(b.values()[i])), es, s);
+                    for (int j = 0; j < samples; j++) {
+                        norm[j] += tb[bi][i][j];
+                    }
                 }
             }
-            if (implicit) {
-                double d = ei - es[j];
-                ti[j] = Math.exp(-d * d / (2 * s * s));
-                norm[j] += implicitCount * ti[j];
+            if (b.implicit()) {
+                ts[bi] = bumps(Math.log(Math.abs(b.implicitValue())), es, s);
+                for (int j = 0; j < samples; j++) {
+                    norm[j] += b.implicitCount() * ts[bi][j];
+                }
             }
         }
-        double[][] out = new double[n][samples];
-        for (int x = 0; x < n; x++) {
-            double[] row = vectors[x];
-            double[] o = out[x];
-            for (int i = 0; i < k; i++) {
-                if (!use[i]) {
-                    continue;
+        double[][] out = new double[n][];
+        for (int bi = 0; bi < blocks.size(); bi++) {
+            Block b = blocks.get(bi);
+            for (int x = 0; x < b.nodes().length; x++) {
+                double[] row = b.vectors()[x];
+                double[] o = new double[samples];
+                for (int i = 0; i < row.length; i++) {
+                    double[] ti = tb[bi][i];
+                    if (ti == null) {
+                        continue; // a zero eigenvalue: its log is -infinity
+                    }
+                    double b2 = row[i] * row[i];
+                    for (int j = 0; j < samples; j++) {
+                        o[j] += b2 * ti[j];
+                    }
                 }
-                double b2 = row[i] * row[i];
-                double[] ti2 = t[i];
                 for (int j = 0; j < samples; j++) {
-                    o[j] += b2 * ti2[j];
+                    if (ts[bi] != null) {
+                        o[j] += b.implicitWeight()[x] * ts[bi][j];
+                    }
+                    o[j] = norm[j] > 0 ? o[j] / norm[j] : 0;
                 }
-            }
-            for (int j = 0; j < samples; j++) {
-                if (implicit) {
-                    o[j] += implicitWeight[x] * ti[j];
-                }
-                o[j] = norm[j] > 0 ? o[j] / norm[j] : 0;
+                out[b.nodes()[x]] = o;
             }
         }
         return out;
     }
 
-    /**
-     * N energies evenly spaced over [lo, hi], both ends included (one sample: the middle). With a
-     * single distinct energy (lo = hi) every sample sits on it: there is only one energy to describe.
-     */
+    /** exp(-(e - es_j)^2 / (2 s^2)) for every energy sample. */
+    private static double[] bumps(double e, double[] es, double s) {
+        double[] t = new double[es.length];
+        for (int j = 0; j < es.length; j++) {
+            double d = e - es[j];
+            t[j] = Math.exp(-d * d / (2 * s * s));
+        }
+        return t;
+    }
+
     static double[] energies(double lo, double hi, int samples) {
         if (samples < 1) {
             throw new IllegalArgumentException("the number of energy samples must be at least 1, not " + samples);

@@ -218,6 +218,67 @@ class SpectralTest {
         }
     }
 
+    /** A 300-node component, 30 isolated edges, 20 three-node paths and 3 isolated nodes (net-science-like). */
+    private static Graph manyComponents() {
+        List<int[]> e = new ArrayList<>();
+        for (int[] x : Graphs.blocks(3, 100, 0.08, 0.01, 2).edges()) {
+            e.add(x);
+        }
+        int next = 300;
+        for (int i = 0; i < 30; i++, next += 2) {
+            e.add(new int[] {next, next + 1});
+        }
+        for (int i = 0; i < 20; i++, next += 3) {
+            e.add(new int[] {next, next + 1});
+            e.add(new int[] {next + 1, next + 2});
+        }
+        return Graphs.edges(next + 3, e);
+    }
+
+    @Test
+    void theSteinSolutionIsSolvedPerComponentAndDoesNotCollapse() {
+        Graph graph = manyComponents();
+        // all dense: per component equals the whole graph's dense solution (X is block-diagonal)
+        SimpleGraph g = SimpleGraph.of(graph);
+        double[] b = EdgeBetweenness.exact(g, false, 2, Progress.NONE).values();
+        SparseSym w = Pipelines.betweennessGraph(g, b, 10);
+        Stein.Spectrum whole = Stein.dense(w, w.normalizedLaplacian(), new HashMap<>());
+        double[][] expected = WaveKernel.signatures(whole.values, whole.vectors, 16, 1, Double.NaN, null, 0);
+        float[] perComponent = Pipelines.betweennessSpectral(graph, 16, Pipelines.Settings.defaults().withDenseLimit(10_000),
+                Progress.NONE).nodes().toArray();
+        double worst = 0;
+        for (int x = 0; x < g.n; x++) {
+            for (int j = 0; j < 16; j++) {
+                worst = Math.max(worst, Math.abs(expected[x][j] - perComponent[x * 16 + j]) / Math.abs(expected[x][j]));
+            }
+        }
+        assertTrue(worst < 1e-6, "largest relative difference " + worst);
+        // the large component truncated (the sparse path): the descriptors still differ between nodes. Truncating
+        // the whole graph kept L's eigenvalue-2 vectors of the small components and W_B's of the large one, so UᵀV
+        // was 0, X = I and every node had the same descriptor
+        var sparse = Pipelines.betweennessSpectral(graph, 16, Pipelines.Settings.defaults().withDenseLimit(200),
+                Progress.NONE);
+        float[] v = sparse.nodes().toArray();
+        java.util.Set<String> rows = new java.util.HashSet<>();
+        for (int x = 0; x < 300; x++) {
+            rows.add(java.util.Arrays.toString(java.util.Arrays.copyOfRange(v, x * 16, x * 16 + 16)));
+        }
+        assertTrue(rows.size() > 250, rows.size() + " distinct descriptors among the large component's 300 nodes; "
+                + sparse.diagnostics());
+        double spread = 0;
+        for (int j = 0; j < 16; j++) {
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (int x = 0; x < g.n; x++) {
+                lo = Math.min(lo, v[x * 16 + j]);
+                hi = Math.max(hi, v[x * 16 + j]);
+            }
+            spread = Math.max(spread, (hi - lo) / hi);
+        }
+        assertTrue(spread > 0.1, "relative spread " + spread);
+        assertEquals(0.0, sparse.diagnostics().get("dense"), sparse.diagnostics().toString());
+    }
+
     private static double maxAbsDiff(float[] a, float[] b) {
         double m = 0;
         for (int i = 0; i < a.length; i++) {
