@@ -118,8 +118,15 @@ public final class GradientGuard {
         return out;
     }
 
-    /** The optimiser's update of every parameter with a gradient, which the update then zeroes. */
-    static void update(Optimizer optimizer, List<Parameter> parameters) {
+    /**
+     * The optimiser's update of every parameter with a gradient, which the update then zeroes: the update of
+     * {@link #step(Trainer, Optimizer, Supplier)}, for a loop without a trainer (pass it as that loop's update to
+     * {@link #step(List, DoubleSupplier, Runnable)}).
+     *
+     * @param optimizer  the optimiser; its state (momentum, Adam's moments) is kept per parameter id
+     * @param parameters the parameters to update, each with a unique id
+     */
+    public static void update(Optimizer optimizer, List<Parameter> parameters) {
         for (Parameter p : parameters) {
             NDArray w = p.getArray();
             if (w.hasGradient()) {

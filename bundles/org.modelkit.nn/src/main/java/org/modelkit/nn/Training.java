@@ -235,7 +235,10 @@ public final class Training {
                 params.add(p.getValue());
             }
         }
-        NDArray[] velocity = new NDArray[params.size()];
+        // DJL's SGD keeps the rate inside its momentum buffer (s <- m s + eta (g + omega w); w <- w - s), PyTorch
+        // outside it (v <- m v + g + omega w; w <- w - eta v): at a constant rate s = eta v, the same steps
+        Optimizer optimizer = Optimizer.sgd().setLearningRateTracker(Tracker.fixed((float) config.learningRate()))
+                .optMomentum((float) config.momentum()).optWeightDecays((float) config.weightDecay()).build();
         Random order = new Random(config.seed());
         int[] idx = new int[n];
         for (int i = 0; i < n; i++) {
@@ -245,8 +248,8 @@ public final class Training {
         try (NDManager keep = manager.newSubManager()) {
             NDArray x = features(keep, train.features(), idx);
             NDArray y = targets(keep, train, idx, config.alpha(), outputs(block, keep, x));
-            for (int i = 0; i < velocity.length; i++) {
-                velocity[i] = keep.zeros(params.get(i).getArray().getShape(), params.get(i).getArray().getDataType());
+            for (ai.djl.nn.Parameter p : params) {
+                p.getArray().setRequiresGradient(true);
             }
             evaluate(block, keep, x, y, train, loss, acc, 0);
             GradientGuard guard = new GradientGuard();
@@ -274,7 +277,6 @@ public final class Training {
                     NDArray[] w = new NDArray[params.size()];
                     for (int i = 0; i < w.length; i++) {
                         w[i] = params.get(i).getArray();
-                        w[i].setRequiresGradient(true);
                     }
                     // the batch in chunks of CHUNK samples, each chunk's gradient added to the parameters' (autograd
                     // accumulates): the same sum, but activations small enough for the allocator to reuse (a
@@ -300,25 +302,7 @@ public final class Training {
                             }
                         }
                         return sum;
-                    }, () -> {
-                        for (int i = 0; i < w.length; i++) {
-                            NDArray wv = w[i].stopGradient();
-                            wv.attach(m);
-                            NDArray grad = w[i].getGradient();
-                            grad.attach(m);
-                            NDArray g = grad.add(wv.mul(config.weightDecay()));
-                            NDArray mv = velocity[i].mul(config.momentum());
-                            mv.attach(m);
-                            NDArray v = mv.add(g);
-                            NDArray updated = wv.sub(v.mul(config.learningRate()));
-                            v.attach(keep);
-                            velocity[i].close();
-                            velocity[i] = v;
-                            // a fresh leaf for the next step: no gradient carried over, no in-place update of a leaf
-                            w[i].intern(updated.duplicate());
-                            w[i].setRequiresGradient(true);
-                        }
-                    });
+                    }, () -> GradientGuard.update(optimizer, params));
                 }
                 evaluate(block, keep, x, y, train, loss, acc, t + 1);
                 if ((t + 1) % 10 == 0 || t + 1 == config.steps()) {

@@ -9,6 +9,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -119,6 +121,18 @@ final class Retraining {
             NDArray yb = y.get(sel);
             xb.attach(keep);
             yb.attach(keep);
+            // the decay pulls towards w0, not 0: g + lambda (w - w0) is the optimiser's decayed step on g - lambda w0
+            List<NDArray> pull = new ArrayList<>();
+            for (NDArray a : w0) {
+                NDArray p = a.mul(-s.weightDecay());
+                p.attach(keep);
+                pull.add(p);
+            }
+            Optimizer optimizer = Optimizer.sgd().setLearningRateTracker(Tracker.fixed((float) s.learningRate()))
+                    .optWeightDecays((float) s.weightDecay()).build();
+            for (Parameter p : params) {
+                p.getArray().setRequiresGradient(true);
+            }
             GradientGuard guard = new GradientGuard();
             for (int t = 0; t < s.steps(); t++) {
                 if (t % 50 == 0) {
@@ -130,7 +144,6 @@ final class Retraining {
                     NDArray[] w = new NDArray[params.size()];
                     for (int i = 0; i < w.length; i++) {
                         w[i] = params.get(i).getArray();
-                        w[i].setRequiresGradient(true);
                     }
                     guard.step(Arrays.asList(w), () -> {
                         try (GradientCollector gc = m.getEngine().newGradientCollector()) {
@@ -140,18 +153,14 @@ final class Retraining {
                             return GradientGuard.value(l);
                         }
                     }, () -> {
-                        for (int i = 0; i < w.length; i++) {
-                            NDArray wv = w[i].stopGradient();
-                            wv.attach(st);
-                            NDArray g = w[i].getGradient();
-                            g.attach(st);
-                            if (s.weightDecay() != 0) {
-                                g = g.add(wv.sub(w0.get(i)).mul(s.weightDecay()));
+                        if (s.weightDecay() != 0) {
+                            for (int i = 0; i < w.length; i++) {
+                                try (NDArray g = w[i].getGradient()) {
+                                    g.addi(pull.get(i));
+                                }
                             }
-                            NDArray next = wv.sub(g.mul(s.learningRate()));
-                            w[i].intern(next.duplicate());
-                            w[i].setRequiresGradient(true);
                         }
+                        GradientGuard.update(optimizer, params);
                     });
                 }
             }
