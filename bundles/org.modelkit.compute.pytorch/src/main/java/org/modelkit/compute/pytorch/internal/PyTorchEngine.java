@@ -10,16 +10,18 @@ import org.osgi.service.component.annotations.Component;
  * a static initializer and finds its natives through the thread context class loader; a failed first
  * discovery is permanent for the JVM. So this component sets the TCCL to the DJL wrapper's class
  * loader while the engine initialises, then restores it. Backends depend on this service, so nothing
- * else reaches Engine before.
+ * else reaches Engine before. Before that, {@link NativeSettings} puts the oneDNN setting that correctness needs
+ * into the process environment if the container left it out.
  */
 @Component(service = PyTorchEngine.class, immediate = true)
 public class PyTorchEngine {
     private static final Logger LOG = Logger.getLogger(PyTorchEngine.class.getName());
     private final Engine engine;
 
-    /** Initialises the PyTorch engine. */
+    /** Initialises the PyTorch engine, after the native settings it needs (NativeSettings). */
     @Activate
     public PyTorchEngine() {
+        NativeSettings.apply();
         this.engine = withDjlLoader(() -> Engine.getEngine("PyTorch"));
         LOG.info("DJL " + Engine.getDjlVersion() + ", PyTorch " + engine.getVersion() + ", " + engine.getGpuCount()
                 + " GPU(s) visible");
