@@ -152,6 +152,9 @@ public class ModelClassifier implements Classifier {
 
     @Override
     public Classification classify(Path model, Tensor features, Progress progress) {
+        if (model == null) {
+            throw new IllegalArgumentException("model must not be null: a model file (.onnx, .pt) or a model directory");
+        }
         ComputeBackend b = backend.require(); // the call finishes on it
         if (features == null || features.rank() < 2 || features.dim(0) == 0) {
             throw new IllegalArgumentException("features must hold samples [n, ...], got " + features);

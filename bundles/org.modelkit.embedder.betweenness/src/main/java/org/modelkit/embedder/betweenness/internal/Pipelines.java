@@ -234,8 +234,12 @@ final class Pipelines {
     static Eigen smallestOfLaplacian(SparseSym lap, int k, Settings s, Progress p, Map<String, Double> diag) {
         int n = lap.g.n;
         if (n <= s.denseLimit()) {
+            // one step, milliseconds up to the dense limit: cancellation is checked and progress reported around it
+            p.checkCancelled();
+            p.report("eigenpairs", 0, 1);
             diag.put("dense", 1.0);
             Eigen all = Eigen.dense(lap.dense());
+            p.report("eigenpairs", 1, 1);
             int[] first = new int[k];
             for (int i = 0; i < k; i++) {
                 first[i] = i;

@@ -68,6 +68,9 @@ public class FineTuneJob extends TensorMethod implements FineTuner {
 
     @Override
     public FineTuneResult fineTune(FineTuneRequest request, Progress progress) {
+        if (request == null) {
+            throw new IllegalArgumentException("request must not be null");
+        }
         try {
             return tuning().run(request, progress == null ? Progress.NONE : progress);
         } catch (IOException e) {

@@ -82,6 +82,9 @@ public class TeachJob extends TensorMethod implements StudentTeacherTrainer {
 
     @Override
     public TeachResult teach(TeachRequest request, Progress progress) {
+        if (request == null) {
+            throw new IllegalArgumentException("request must not be null");
+        }
         Normalizer n = normalizers.get(request.normalizer());
         if (n == null) {
             throw new IllegalArgumentException("no normalizer '" + request.normalizer() + "' is installed; installed: "
