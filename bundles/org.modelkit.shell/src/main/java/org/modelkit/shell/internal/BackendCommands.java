@@ -165,7 +165,10 @@ public class BackendCommands {
             Configuration c = configAdmin.getConfiguration(pid, "?");
             Dictionary<String, Object> props = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
             props.put(REFERENCE + ".target", target);
-            String dir = context.getProperty("felix.fileinstall.dir");
+            // FileInstall watches a comma-separated list of folders; the first holds the .cfg files (runtime/etc;
+            // the launcher's second, runtime/load, takes bundles)
+            String dirs = context.getProperty("felix.fileinstall.dir");
+            String dir = dirs == null ? null : dirs.split(",")[0].trim();
             if (dir != null) {
                 // ConfigAdmin's own store lives in the framework's storage, which the launcher discards; the
                 // .cfg file in FileInstall's folder is what survives a restart. FileInstall does not write
