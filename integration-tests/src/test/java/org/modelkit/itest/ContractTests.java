@@ -26,8 +26,12 @@ final class ContractTests {
         private final List<Configuration> created = new ArrayList<>();
 
         void up() throws Exception {
-            ConfigurationAdmin ca = context().getService(context().getServiceReference(ConfigurationAdmin.class));
-            created.add(Fixtures.pytorchCpu(ca));
+            var ref = context().getServiceReference(ConfigurationAdmin.class);
+            try {
+                created.add(Fixtures.pytorchCpu(context().getService(ref)));
+            } finally {
+                context().ungetService(ref);
+            }
         }
 
         void down() throws Exception {

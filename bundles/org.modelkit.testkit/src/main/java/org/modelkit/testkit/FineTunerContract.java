@@ -1,8 +1,5 @@
 package org.modelkit.testkit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +10,7 @@ import org.modelkit.api.progress.Progress;
 
 /**
  * The contract of a {@link FineTuner} (clauses in {@link MethodContract}). Input: {@link #request(Path)}, a small
- * job given by the subclass (a few steps: the clauses run it four times), writing to a fresh folder each run. Bad
+ * job given by the subclass (a few steps: the clauses run it four times), writing to a fresh folder each run (deleted after the test). Bad
  * input: a null request (message names "request"). Degenerate: a non-finite loss, a loss that never changes, or an
  * accuracy outside [0, 1].
  */
@@ -31,11 +28,7 @@ public abstract class FineTunerContract extends MethodContract<FineTuner> {
 
     @Override
     protected Object run(FineTuner method, Progress progress) {
-        try {
-            return method.fineTune(request(Files.createTempDirectory("contract-finetune")), progress);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return method.fineTune(request(freshFolder()), progress);
     }
 
     @Override

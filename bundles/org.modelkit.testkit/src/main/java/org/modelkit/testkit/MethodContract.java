@@ -19,10 +19,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -344,8 +346,33 @@ public abstract class MethodContract<T extends Method> {
         return "contract clause '" + name + "': " + message;
     }
 
-    /** @return a supplier of the same message, for assertions that build it lazily */
-    protected static Supplier<String> clauseLater(String name, Supplier<String> message) {
-        return () -> clause(name, message.get());
+    /**
+     * @return a new empty folder for a run's output, deleted with its contents after the test
+     * @throws java.io.UncheckedIOException if it cannot be made
+     */
+    protected Path freshFolder() {
+        try {
+            Path p = Files.createTempDirectory("modelkit-contract");
+            folders.add(p);
+            return p;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private final List<Path> folders = new ArrayList<>();
+
+    @AfterEach
+    void deleteFolders() throws java.io.IOException {
+        for (Path dir : folders) {
+            if (Files.exists(dir)) {
+                try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+                    for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        }
+        folders.clear();
     }
 }

@@ -1,8 +1,5 @@
 package org.modelkit.testkit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -31,15 +28,7 @@ public abstract class StudentTeacherTrainerContract extends MethodContract<Stude
 
     @Override
     protected Object run(StudentTeacherTrainer method, Progress progress) {
-        return method.teach(request(fresh()), progress);
-    }
-
-    private static Path fresh() {
-        try {
-            return Files.createTempDirectory("contract-teach");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return method.teach(request(freshFolder()), progress);
     }
 
     @Override
@@ -67,9 +56,9 @@ public abstract class StudentTeacherTrainerContract extends MethodContract<Stude
 
     @Override
     protected List<BadInput> badInputs(StudentTeacherTrainer method) {
-        TeachRequest ok = request(fresh());
+        TeachRequest ok = request(freshFolder());
         TeachRequest unknown = new TeachRequest(ok.paradigm(), "no-such-normalizer", ok.labelled(), ok.unlabelled(), ok.test(),
-                ok.epochs(), ok.seed(), fresh());
+                ok.epochs(), ok.seed(), freshFolder());
         return List.of(
                 new BadInput("a null request", "request", () -> method.teach(null, Progress.NONE)),
                 new BadInput("a normalizer that is not installed", "normalizer", () -> method.teach(unknown, Progress.NONE)));
