@@ -31,6 +31,10 @@ import org.junit.jupiter.api.Test;
  * {@code TensorBackend}.</li>
  * <li>No bundle uses another bundle's {@code *.internal} classes (the exports exclude them; this
  * catches it at the class level, embedded copies included).</li>
+ * <li>No class uses DJL's arithmetic with a Java number whose backward pass keeps the scalar ({@code mul}, {@code div},
+ * {@code pow}, {@code maximum}, {@code minimum} and their reversed and in-place forms) or DJL's {@code L2Loss}, which
+ * multiplies that way: DJL frees the scalar's memory while the graph still reads it; {@code org.modelkit.nn.Scalars}
+ * and {@code HalfSquaredLoss} are the safe forms.</li>
  * </ul>
  */
 class ArchitectureTest {
@@ -71,6 +75,50 @@ class ArchitectureTest {
     @Test
     void onlyThePyTorchBackendCreatesEnginesManagersAndModels() {
         onlyThePyTorchBackendCallsDjlFactories().check(modelkit);
+    }
+
+    /** DJL's arithmetic whose backward pass reads the scalar operand that DJL has already closed. */
+    static final Set<String> SCALAR_KEEPING = Set.of("mul", "muli", "div", "divi", "rdiv", "rdivi", "pow", "powi",
+            "rpow", "rpowi", "maximum", "minimum");
+
+    static final DescribedPredicate<JavaMethodCall> FREED_SCALAR = new DescribedPredicate<>(
+            "DJL arithmetic with a java.lang.Number whose backward reads the freed scalar (" + SCALAR_KEEPING
+                    + "), or DJL's L2Loss") {
+        @Override
+        public boolean test(JavaMethodCall call) {
+            String owner = call.getTargetOwner().getName();
+            if (owner.startsWith("ai.djl.training.loss.")) {
+                return call.getName().equals("l2Loss") || owner.equals("ai.djl.training.loss.L2Loss");
+            }
+            return owner.startsWith("ai.djl.") && SCALAR_KEEPING.contains(call.getName())
+                    && call.getTarget().getRawParameterTypes().stream().anyMatch(t -> t.getName().equals("java.lang.Number"));
+        }
+    };
+
+    static ArchRule noArithmeticWithAFreedScalar() {
+        return noClasses().that().doNotHaveFullyQualifiedName("org.modelkit.nn.Scalars")
+                .should().callMethodWhere(FREED_SCALAR).orShould().callConstructorWhere(new DescribedPredicate<>("new L2Loss") {
+                    @Override
+                    public boolean test(com.tngtech.archunit.core.domain.JavaConstructorCall call) {
+                        return call.getTargetOwner().getName().equals("ai.djl.training.loss.L2Loss");
+                    }
+                })
+                .because("DJL 0.36 closes the scalar of x.mul(Number) at once and its memory is freed at the next"
+                        + " collection, while the backward pass still reads it (org.modelkit.nn.Scalars explains; use it)");
+    }
+
+    @Test
+    void noDjlArithmeticWithAScalarTheBackwardPassReadsAfterItIsFreed() {
+        noArithmeticWithAFreedScalar().check(modelkit);
+    }
+
+    @Test
+    void aScalarMultiplicationOrDjlsL2LossBreaksTheScalarRule() {
+        JavaClasses bad = new ClassFileImporter().importClasses(BadScalar.class);
+        AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                () -> noArithmeticWithAFreedScalar().check(bad));
+        assertTrue(e.getMessage().contains("NDArray.mul(java.lang.Number)") && e.getMessage().contains("l2Loss"),
+                e.getMessage());
     }
 
     /** The folder or jar a class was loaded from: one bundle. */

@@ -15,15 +15,15 @@ import java.util.function.Supplier;
 /**
  * One optimiser step of a DJL {@link Trainer} whose gradient is checked before the optimiser sees it.
  *
- * <p>On this machine libtorch now and then returns a gradient, or a loss, that is wrong for one pass and right when
- * the same pass runs again: a few absurd entries (norms of 1e7 to 1e28 at an ordinary loss) or non-finite ones
- * (the stereo bundle's README, Known issues, traces one to a single pixel of one input gradient). One non-finite
- * entry reaching Adam makes its moments, and from then on the weights, NaN: focal distillation's CI test once
- * "diverged" that way in epoch 29 of 50 at a learning rate that converges in every other run. So a step whose loss
- * or gradient norm is not finite, or whose norm exceeds {@value #OUTLIER} times the running typical norm (after
- * {@value #WARM_UP} steps), runs its pass again on the same batch with the gradients zeroed: if the second result
- * is ordinary the first was a fault and is dropped; if it is the same, it is used (a real spike). A step whose
- * second gradient is still not finite is skipped; more than {@code max(3, 1 %)} of the steps skipped is real
+ * <p>Written when a pass now and then returned a gradient, or a loss, that was wrong once and right when the same
+ * pass ran again: a few absurd entries (norms of 1e7 to 1e28 at an ordinary loss) or non-finite ones; focal
+ * distillation's CI test once "diverged" that way in epoch 29 of 50. The cause was DJL freeing the scalar of
+ * {@code x.mul(Number)} and its kin while the graph still read it ({@link Scalars}, which every bundle now uses);
+ * the check stays as a cheap defence, since one non-finite entry reaching Adam makes the weights NaN for good. A step
+ * whose loss or gradient norm is not finite, or whose norm exceeds {@value #OUTLIER} times the running typical norm
+ * (after {@value #WARM_UP} steps), runs its pass again on the same batch with the gradients zeroed: if the second
+ * result is ordinary the first was a fault and is dropped; if it is the same, it is used (a real spike). A step
+ * whose second gradient is still not finite is skipped; more than {@code max(3, 1 %)} of the steps skipped is real
  * divergence and throws.
  *
  * <p>Written here because neither DJL nor PyTorch checks a gradient before the update (clipping by norm would pass
@@ -238,7 +238,7 @@ public final class GradientGuard {
     static void zero(List<NDArray> weights) {
         for (NDArray w : weights) {
             try (NDArray g = w.getGradient()) {
-                g.muli(0);
+                Scalars.muli(g, 0);
                 try (NDArray bad = g.isNaN()) {
                     g.set(bad, 0);
                 }

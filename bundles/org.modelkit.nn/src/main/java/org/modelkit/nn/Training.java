@@ -295,7 +295,7 @@ public final class Training {
                                     yc.attach(c);
                                     NDArray f = block.forward(new ai.djl.training.ParameterStore(c, false), new NDList(xc), true)
                                             .singletonOrThrow();
-                                    NDArray l = f.sub(yc).square().sum().div(2.0 * batchRows.length);
+                                    NDArray l = Scalars.div(f.sub(yc).square().sum(), 2.0 * batchRows.length);
                                     gc.backward(l);
                                     sum += GradientGuard.value(l);
                                 }

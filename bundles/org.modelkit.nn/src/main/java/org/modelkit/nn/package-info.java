@@ -5,7 +5,7 @@
  * written atomically ({@link org.modelkit.nn.Parameters}).
  */
 @Export
-@Version("0.7.0")
+@Version("0.8.0")
 package org.modelkit.nn;
 
 import org.osgi.annotation.bundle.Export;

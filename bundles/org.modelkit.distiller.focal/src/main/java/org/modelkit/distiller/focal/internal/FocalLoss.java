@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import org.modelkit.api.congruent.Loss;
+import org.modelkit.nn.Scalars;
 
 /**
  * The positive-congruent training loss of a batch, {@code L = mean_i CE(z_new,i, y_i) + mean_i w_i·D_i}
@@ -68,16 +69,16 @@ final class FocalLoss {
         NDArray zn = c == cNew ? zNew : zNew.get(new NDIndex(":, 0:" + c));
         NDArray zo = (c == cOld ? zOld : zOld.get(new NDIndex(":, 0:" + c))).toType(zNew.getDataType(), false);
         double beta = s.loss() == Loss.KD ? 0 : s.beta();
-        NDArray w = oldRight.mul(beta).add(s.alpha()).mul(keep);
+        NDArray w = Scalars.mul(oldRight, beta).add(s.alpha()).mul(keep);
         NDArray d;
         if (s.loss() == Loss.FD_LM) {
-            d = zn.sub(zo).square().mean(new int[] {1}).mul(0.5);
+            d = Scalars.mul(zn.sub(zo).square().mean(new int[] {1}), 0.5);
         } else {
-            NDArray logOld = zo.div(s.t()).logSoftmax(1);
-            NDArray logNew = zn.div(s.t()).logSoftmax(1);
-            d = logOld.exp().mul(logOld.sub(logNew)).sum(new int[] {1}).mul(s.t() * s.t());
+            NDArray logOld = Scalars.div(zo, s.t()).logSoftmax(1);
+            NDArray logNew = Scalars.div(zn, s.t()).logSoftmax(1);
+            d = Scalars.mul(logOld.exp().mul(logOld.sub(logNew)).sum(new int[] {1}), s.t() * s.t());
         }
-        return total.add(w.mul(d).sum().div(b));
+        return total.add(Scalars.div(w.mul(d).sum(), b));
     }
 
     /**

@@ -24,6 +24,7 @@ import org.modelkit.compute.api.linearizer.Projection;
 import org.modelkit.nn.Datasets;
 import org.modelkit.nn.ModelFiles;
 import org.modelkit.nn.Networks;
+import org.modelkit.nn.Scalars;
 import org.modelkit.nn.Training;
 
 /**
@@ -207,7 +208,7 @@ final class Forecasting {
                     System.arraycopy(means[s], 0, mu, (s - from) * m, m);
                 }
                 try (NDManager step = t.newSubManager()) {
-                    NDArray f = step.create(mu, new Shape(to - from, m)).matMul(ut).mul(inv).reshape(to - from, rows.length, c)
+                    NDArray f = Scalars.mul(step.create(mu, new Shape(to - from, m)).matMul(ut), inv).reshape(to - from, rows.length, c)
                             .add(target);
                     int[] pred = f.argMax(2).toType(DataType.INT32, false).toIntArray();
                     for (int s = from; s < to; s++) {
@@ -256,7 +257,7 @@ final class Forecasting {
             LinearizedModel lin = linearizer.linearize(Networks.float64(start, m), name -> true, m);
             NDArray x = Datasets.rows(m, train.features(), Sampling.range(n)).toType(DataType.FLOAT64, false);
             long[] labels = Arrays.stream(train.labels()).asLongStream().toArray();
-            NDArray y = m.create(labels).oneHot(c, DataType.FLOAT64).mul(o.alpha());
+            NDArray y = Scalars.mul(m.create(labels).oneHot(c, DataType.FLOAT64), o.alpha());
             double[] loss = new double[plan.steps() + 1];
             Random order = new Random(o.seed());
             int[] idx = Sampling.range(n);
@@ -279,7 +280,7 @@ final class Forecasting {
                         progress.checkCancelled();
                         ai.djl.ndarray.NDList g;
                         if (b == n) {
-                            g = all.vjp(r.div(n));
+                            g = all.vjp(Scalars.div(r, n));
                         } else {
                             if (next + b > n) {
                                 Sampling.shuffle(idx, order);
@@ -296,7 +297,7 @@ final class Forecasting {
                                 NDArray yb = y.get(rows);
                                 yb.attach(s);
                                 NDArray rb = fb.sub(yb);
-                                g = part.vjp(rb.div(b));
+                                g = part.vjp(Scalars.div(rb, b));
                             }
                         }
                         g.attach(s);
@@ -308,8 +309,8 @@ final class Forecasting {
                             vs.attach(s);
                             NDArray ws = w.get(i).duplicate();
                             ws.attach(s);
-                            NDArray vi = vs.mul(plan.momentum()).add(g.get(i)).add(ws.mul(plan.weightDecay()));
-                            NDArray wi = ws.sub(vi.mul(plan.learningRate()));
+                            NDArray vi = Scalars.mul(vs, plan.momentum()).add(g.get(i)).add(Scalars.mul(ws, plan.weightDecay()));
+                            NDArray wi = ws.sub(Scalars.mul(vi, plan.learningRate()));
                             vi.attach(m);
                             wi.attach(m);
                             nextV.add(vi);

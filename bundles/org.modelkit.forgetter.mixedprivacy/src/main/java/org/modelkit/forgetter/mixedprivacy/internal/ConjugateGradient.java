@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.modelkit.api.progress.Progress;
+import org.modelkit.nn.Scalars;
 
 /**
  * Preconditioned conjugate gradients for {@code H d = g} with H symmetric positive definite, given only
@@ -65,8 +66,8 @@ final class ConjugateGradient {
                             + ": the operator is not positive definite (λ must be > 0)");
                 }
                 double a = rz / pHp;
-                NDArray xNext = x.add(pt.mul(a));
-                NDArray rNext = r.sub(hp.mul(a));
+                NDArray xNext = x.add(Scalars.mul(pt, a));
+                NDArray rNext = r.sub(Scalars.mul(hp, a));
                 xNext.attach(m);
                 rNext.attach(m);
                 x.close();
@@ -76,7 +77,7 @@ final class ConjugateGradient {
                 NDArray zNext = precondition == null ? r.duplicate() : precondition.apply(r);
                 zNext.attach(m);
                 double rzNext = dot(r, zNext);
-                NDArray pNext = zNext.add(pt.mul(rzNext / rz));
+                NDArray pNext = zNext.add(Scalars.mul(pt, rzNext / rz));
                 pNext.attach(m);
                 z.close();
                 p.close();

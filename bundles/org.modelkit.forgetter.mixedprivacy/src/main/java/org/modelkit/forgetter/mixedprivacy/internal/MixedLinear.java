@@ -22,6 +22,7 @@ import org.modelkit.nn.Datasets;
 import org.modelkit.nn.Layers;
 import org.modelkit.nn.ModelFiles;
 import org.modelkit.nn.ModelSpec;
+import org.modelkit.nn.Scalars;
 
 /**
  * The mixed-linear model of mixed-privacy forgetting, {@code f_ML(x) = f(x; w_c) + J_{w_c}(x)·w_u}: the
@@ -250,7 +251,7 @@ final class MixedLinear implements AutoCloseable {
                 for (int i = 0; i < n; i++) {
                     labels[i] = set.label(i);
                 }
-                targets = own.create(labels).oneHot(model.outputs(), type).mul(alpha);
+                targets = Scalars.mul(own.create(labels).oneHot(model.outputs(), type), alpha);
             } catch (RuntimeException e) {
                 close();
                 throw e;
@@ -402,14 +403,14 @@ final class MixedLinear implements AutoCloseable {
                     jv.attach(t);
                     NDArray y = targets(rows);
                     y.attach(t);
-                    NDArray r = jv.add(b.f0()).sub(y).div(rows.length);
+                    NDArray r = Scalars.div(jv.add(b.f0()).sub(y), rows.length);
                     r.attach(t);
                     NDArray g;
                     try (NDList gs = b.vjp(r)) {
                         g = flat(gs);
                         g.attach(t);
                     }
-                    NDArray out = g.add(wt.mul(lambda));
+                    NDArray out = g.add(Scalars.mul(wt, lambda));
                     out.attach(w.getManager());
                     return out;
                 }
@@ -442,8 +443,8 @@ final class MixedLinear implements AutoCloseable {
             try (NDManager t = w.getManager().newSubManager()) {
                 NDArray wt = w.duplicate();
                 wt.attach(t);
-                NDArray r = scores(wt).sub(targets).mul(mask).div(count);
-                NDArray g = vjp(r).add(wt.mul(lambda));
+                NDArray r = Scalars.div(scores(wt).sub(targets).mul(mask), count);
+                NDArray g = vjp(r).add(Scalars.mul(wt, lambda));
                 g.attach(w.getManager());
                 return g;
             }
@@ -469,8 +470,8 @@ final class MixedLinear implements AutoCloseable {
             try (NDManager t = v.getManager().newSubManager()) {
                 NDArray vt = v.duplicate();
                 vt.attach(t);
-                NDArray jv = jvp(vt).mul(mask).div(count);
-                NDArray h = vjp(jv).add(vt.mul(lambda));
+                NDArray jv = Scalars.div(jvp(vt).mul(mask), count);
+                NDArray h = vjp(jv).add(Scalars.mul(vt, lambda));
                 h.attach(v.getManager());
                 return h;
             }

@@ -10,6 +10,7 @@ import java.util.function.UnaryOperator;
 import org.modelkit.api.data.Sampling;
 import org.modelkit.api.progress.Progress;
 import org.modelkit.compute.api.linearizer.Preconditioner;
+import org.modelkit.nn.Scalars;
 
 /**
  * The steps of mixed-privacy forgetting (Golatkar et al., arXiv:2012.13431) on a {@link MixedLinear}
@@ -54,10 +55,10 @@ final class MixedPrivacy {
                 int[] rows = java.util.Arrays.copyOfRange(order, from, Math.min(order.length, from + s.batchSize()));
                 // every intermediate closed: a step leaked two P-vectors into the model's manager, 3.7 GB per
                 // fit of 50,730 float32 weights over 9,300 steps (the Fashion-MNIST benchmark ran out of memory)
-                try (NDArray g = d.gradient(w, rows, s.lambda()); NDArray mv = velocity.mul(s.momentum())) {
+                try (NDArray g = d.gradient(w, rows, s.lambda()); NDArray mv = Scalars.mul(velocity, s.momentum())) {
                     NDArray v = mv.add(g);
                     NDArray next;
-                    try (NDArray step = v.mul(rate)) {
+                    try (NDArray step = Scalars.mul(v, rate)) {
                         next = w.sub(step);
                     }
                     velocity.close();
@@ -93,7 +94,7 @@ final class MixedPrivacy {
         NDArray v = ml.vector(start);
         double ev = 0;
         for (int i = 0; i < iterations; i++) {
-            NDArray vn = v.div(Math.sqrt(ConjugateGradient.dot(v, v)));
+            NDArray vn = Scalars.div(v, Math.sqrt(ConjugateGradient.dot(v, v)));
             v.close();
             NDArray hv = d.hvp(vn, mask, count, lambda);
             ev = ConjugateGradient.dot(vn, hv);

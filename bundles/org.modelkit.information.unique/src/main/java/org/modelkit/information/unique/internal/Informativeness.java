@@ -23,6 +23,7 @@ import org.modelkit.compute.api.linearizer.Projection;
 import org.modelkit.nn.Datasets;
 import org.modelkit.nn.ModelFiles;
 import org.modelkit.nn.Networks;
+import org.modelkit.nn.Scalars;
 
 /**
  * The estimator's steps on a model folder holding w0: its linearization through the {@link Linearizer}
@@ -208,7 +209,7 @@ final class Informativeness {
                 NDArray tv = w.create(thetaVal, new Shape((long) mv * k, size));
                 NDArray b = w.create(beta, new Shape(size, n));
                 double scale = 1 / (2 * s.sigma() * s.sigma() * mv);
-                fsi = tv.matMul(b).square().sum(new int[] {0}).mul(scale).toDoubleArray();
+                fsi = Scalars.mul(tv.matMul(b).square().sum(new int[] {0}), scale).toDoubleArray();
                 double[] moved = tv.matMul(w.create(sol.alpha(), new Shape(size, 1))).toDoubleArray();
                 for (int j = 0; j < fval.length; j++) {
                     fval[j] = va.f0()[j] + moved[j];
@@ -216,7 +217,7 @@ final class Informativeness {
                 double wscale = 1 / (2 * s.weightSigma() * s.weightSigma());
                 if (!projection.projects() && !weightPass) {
                     NDArray th = w.create(theta, new Shape(size, size));
-                    wsi = b.mul(th.matMul(b)).sum(new int[] {0}).mul(wscale).toDoubleArray();
+                    wsi = Scalars.mul(b.mul(th.matMul(b)).sum(new int[] {0}), wscale).toDoubleArray();
                 } else {
                     wsi = weightPass(lin, x, beta, n, k, w, progress);
                     for (int i = 0; i < n; i++) {

@@ -9,6 +9,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.modelkit.api.progress.Progress;
+import org.modelkit.nn.Scalars;
 
 /**
  * The linearized training with every sample and without each one, in the function space of the training
@@ -153,7 +154,7 @@ final class LeaveOneOut {
         try (NDManager m = parent.newSubManager()) {
             NDArray th = m.create(theta, new Shape(size, size));
             if (s.lambda() != 0) {
-                th = th.add(m.eye(size, size, 0, ai.djl.ndarray.types.DataType.FLOAT64).mul(s.lambda()));
+                th = th.add(Scalars.mul(m.eye(size, size, 0, ai.djl.ndarray.types.DataType.FLOAT64), s.lambda()));
             }
             NDArray h = m.create(step, new Shape(size, cols));
             NDArray r = m.create(rhs, new Shape(size, cols));

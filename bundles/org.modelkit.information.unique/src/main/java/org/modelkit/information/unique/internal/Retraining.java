@@ -24,6 +24,7 @@ import org.modelkit.nn.Datasets;
 import org.modelkit.nn.GradientGuard;
 import org.modelkit.nn.ModelFiles;
 import org.modelkit.nn.Networks;
+import org.modelkit.nn.Scalars;
 
 /**
  * The ground truth the estimate predicts: the real network trained from w0 with every sample and again
@@ -124,7 +125,7 @@ final class Retraining {
             // the decay pulls towards w0, not 0: g + lambda (w - w0) is the optimiser's decayed step on g - lambda w0
             List<NDArray> pull = new ArrayList<>();
             for (NDArray a : w0) {
-                NDArray p = a.mul(-s.weightDecay());
+                NDArray p = Scalars.mul(a, -s.weightDecay());
                 p.attach(keep);
                 pull.add(p);
             }
@@ -148,7 +149,7 @@ final class Retraining {
                     guard.step(Arrays.asList(w), () -> {
                         try (GradientCollector gc = m.getEngine().newGradientCollector()) {
                             NDArray f = net.forward(new ParameterStore(st, false), new NDList(xs), true).singletonOrThrow();
-                            NDArray l = f.sub(yb).square().sum().div(2.0 * rows.length);
+                            NDArray l = Scalars.div(f.sub(yb).square().sum(), 2.0 * rows.length);
                             gc.backward(l);
                             return GradientGuard.value(l);
                         }

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
+import org.modelkit.nn.Scalars;
 
 /**
  * Head surgery on a pre-trained SequentialBlock: its layers and which are linearized, copying the
@@ -85,7 +86,7 @@ final class Heads {
             long f = phi.getShape().get(1);
             NDArray ones = sub.ones(new Shape(n, 1), DataType.FLOAT64);
             NDArray phit = phi.concat(ones, 1); // [n, f + 1]
-            NDArray y = labels.oneHot(classes).toType(DataType.FLOAT64, false).mul(alpha);
+            NDArray y = Scalars.mul(labels.oneHot(classes).toType(DataType.FLOAT64, false), alpha);
             y.attach(sub);
             double ridge = n * weightDecay;
             NDArray w; // [f + 1, classes]

@@ -15,6 +15,7 @@ import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.modelkit.compute.api.linearizer.Preconditioner;
+import org.modelkit.nn.Scalars;
 
 /**
  * Kronecker-factored preconditioning of the linearized problem. Its Hessian is constant,
@@ -46,7 +47,7 @@ final class Kfac implements Preconditioner {
             if (explicit != null) {
                 return m.matMul(explicit);
             }
-            return m.sub(m.matMul(u.transpose()).matMul(core).matMul(u)).div(c);
+            return Scalars.div(m.sub(m.matMul(u.transpose()).matMul(core).matMul(u)), c);
         }
 
         /** (F + cI)⁻¹·M for M of shape [d, r] (F symmetric). */
@@ -100,7 +101,7 @@ final class Kfac implements Preconditioner {
                 }
                 for (Net.Node layer : layers) {
                     NDArray d = rows(probes.get(layer).getGradient());
-                    NDArray contribution = d.transpose().matMul(d).div(n);
+                    NDArray contribution = Scalars.div(d.transpose().matMul(d), n);
                     g.merge(layer, contribution, NDArray::add);
                 }
             }
@@ -122,8 +123,8 @@ final class Kfac implements Preconditioner {
                 double pi = traceA > 0 && traceG > 0 ? Math.sqrt(traceA / traceG) : 1;
                 double dampA = Math.sqrt(damping) * pi;
                 double dampG = Math.sqrt(damping) / pi;
-                Inverse aInv = rowsA < dimA ? lowRankInverse(a.div(Math.sqrt(rowsA)), dampA, m)
-                        : new Inverse(dampedInverse(a.transpose().matMul(a).div(rowsA), dampA, m), null, null, 0);
+                Inverse aInv = rowsA < dimA ? lowRankInverse(Scalars.div(a, Math.sqrt(rowsA)), dampA, m)
+                        : new Inverse(dampedInverse(Scalars.div(a.transpose().matMul(a), rowsA), dampA, m), null, null, 0);
                 Inverse gInv = new Inverse(dampedInverse(gg, dampG, m), null, null, 0);
                 Net.Param w = layer instanceof Net.Dense d ? d.w() : ((Net.Conv) layer).w();
                 Net.Param b = layer instanceof Net.Dense d ? d.b() : ((Net.Conv) layer).b();

@@ -22,6 +22,7 @@ import org.modelkit.nn.CountingBatchNorm;
 import org.modelkit.nn.LeakyRelu;
 import org.modelkit.nn.Pool2d;
 import org.modelkit.nn.Residual;
+import org.modelkit.nn.Scalars;
 
 /**
  * A DJL block compiled into the layers tangent propagation knows, with copies of its parameters (w0).
@@ -209,7 +210,7 @@ final class Net implements AutoCloseable {
             mu.attach(m);
             NDArray variance = var.getArray().duplicate();
             variance.attach(m);
-            NDArray invStd = variance.add(BN_EPSILON).sqrt().pow(-1);
+            NDArray invStd = Scalars.pow(variance.add(BN_EPSILON).sqrt(), -1);
             // DJL does not expose the block's epsilon: check on a probe that inference mode is the affine
             // map this node assumes
             try (NDManager probe = m.newSubManager()) {

@@ -15,6 +15,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.modelkit.nn.Pool2d;
+import org.modelkit.nn.Scalars;
 
 /**
  * Forward-mode differentiation by hand (tangent propagation): a primal pass at w0 that records what
@@ -181,7 +182,7 @@ final class Pass {
             // the derivative at w0: 1 where x > 0, the slope elsewhere (exactly, for float64 too)
             if (trace.records) {
                 NDArray positive = x.gt(0).toType(x.getDataType(), false);
-                trace.add(a.slope() == 0 ? positive : positive.neg().add(1).mul(a.slope()).add(positive));
+                trace.add(a.slope() == 0 ? positive : Scalars.mul(positive.neg().add(1), a.slope()).add(positive));
             }
             // the primal with DJL's own functions, so f0 equals the block's output exactly
             return a.slope() == 0 ? Activation.relu(x) : Activation.leakyRelu(x, a.slope());

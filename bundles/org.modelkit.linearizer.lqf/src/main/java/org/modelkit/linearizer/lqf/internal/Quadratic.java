@@ -9,6 +9,7 @@ import org.modelkit.api.progress.Progress;
 import org.modelkit.compute.api.linearizer.LinearizedBatch;
 import org.modelkit.compute.api.linearizer.LinearizedModel;
 import org.modelkit.compute.api.linearizer.Preconditioner;
+import org.modelkit.nn.Scalars;
 
 /**
  * The LQF problem on a training set: with δ = w - w0 over the linearized parameters,
@@ -39,7 +40,7 @@ final class Quadratic implements AutoCloseable {
         this.batch = model.at(x);
         try {
             NDArray f0 = batch.f0();
-            this.target = labels.oneHot(model.outputs()).toType(f0.getDataType(), false).mul(alpha).sub(f0);
+            this.target = Scalars.mul(labels.oneHot(model.outputs()).toType(f0.getDataType(), false), alpha).sub(f0);
             target.attach(manager);
         } catch (RuntimeException e) {
             close();
@@ -85,7 +86,7 @@ final class Quadratic implements AutoCloseable {
                 grad.clear();
                 NDList jr = batch.vjp(r);
                 for (int i = 0; i < jr.size(); i++) {
-                    NDArray g = jr.get(i).div(n).add(d.get(i).mul(lambda));
+                    NDArray g = Scalars.div(jr.get(i), n).add(Scalars.mul(d.get(i), lambda));
                     g.attach(out);
                     grad.add(g);
                 }
@@ -100,7 +101,7 @@ final class Quadratic implements AutoCloseable {
             NDList c = copies(v, sub);
             NDList h = batch.vjp(batch.jvp(c));
             for (int i = 0; i < h.size(); i++) {
-                NDArray hv = h.get(i).div(n).add(c.get(i).mul(lambda));
+                NDArray hv = Scalars.div(h.get(i), n).add(Scalars.mul(c.get(i), lambda));
                 hv.attach(out);
                 h.set(i, hv);
             }
@@ -120,7 +121,7 @@ final class Quadratic implements AutoCloseable {
             for (int it = 0; it < 30; it++) {
                 double norm = Math.sqrt(dot(v, v));
                 for (int i = 0; i < v.size(); i++) {
-                    v.set(i, v.get(i).div(norm));
+                    v.set(i, Scalars.div(v.get(i), norm));
                 }
                 NDList hv = hessianTimes(v, sub);
                 est = dot(v, hv);
@@ -164,7 +165,7 @@ final class Quadratic implements AutoCloseable {
                 loss[s] = lossAndGradient(delta, grad, step);
                 if (solver == Solver.GD) {
                     for (NDArray g : grad) {
-                        update.add(g.mul(-rate));
+                        update.add(Scalars.mul(g, -rate));
                     }
                 } else {
                     NDList d = kfac.solve(grad);
@@ -173,7 +174,7 @@ final class Quadratic implements AutoCloseable {
                     }
                     if (rate > 0) {
                         for (NDArray a : d) {
-                            update.add(a.mul(rate));
+                            update.add(Scalars.mul(a, rate));
                         }
                     } else {
                         // Martens and Grosse's step: minimise the quadratic exactly over a·d + b·previous
@@ -198,8 +199,8 @@ final class Quadratic implements AutoCloseable {
                             }
                         }
                         for (int i = 0; i < d.size(); i++) {
-                            NDArray u = d.get(i).mul(a);
-                            update.add(b == 0 ? u : u.add(previous.get(i).mul(b)));
+                            NDArray u = Scalars.mul(d.get(i), a);
+                            update.add(b == 0 ? u : u.add(Scalars.mul(previous.get(i), b)));
                         }
                     }
                 }

@@ -14,6 +14,7 @@ import org.modelkit.compute.api.linearizer.LinearizedBatch;
 import org.modelkit.compute.api.linearizer.LinearizedModel;
 import org.modelkit.compute.api.linearizer.Preconditioner;
 import org.modelkit.compute.api.linearizer.Projection;
+import org.modelkit.nn.Scalars;
 
 /**
  * {@link LinearizedModel} by tangent propagation over a compiled {@link Net}. J·v is one primal and one
@@ -272,8 +273,8 @@ final class TangentModel implements LinearizedModel {
                     List<NDArray> parts = new ArrayList<>();
                     for (int k = 0; k < g.size(); k++) {
                         NDArray flat = g.get(k).flatten();
-                        parts.add(keep.get(k) == null ? flat : flat.take(sub, keep.get(k))
-                                .mul(Math.sqrt((double) flat.size() / projection.perTensor())));
+                        parts.add(keep.get(k) == null ? flat : Scalars.mul(flat.take(sub, keep.get(k)),
+                                Math.sqrt((double) flat.size() / projection.perTensor())));
                     }
                     rows.add(ai.djl.ndarray.NDArrays.concat(new NDList(parts)));
                 }

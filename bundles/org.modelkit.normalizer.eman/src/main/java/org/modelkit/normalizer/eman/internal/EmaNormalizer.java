@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.modelkit.compute.api.normalizer.Normalizer;
 import org.modelkit.nn.CountingBatchNorm;
+import org.modelkit.nn.Scalars;
 
 /**
  * The two teachers of the EMAN paper, on DJL parameters, entirely on the device.
@@ -72,7 +73,7 @@ public class EmaNormalizer implements Normalizer {
             if (!batchStatistics && isCounter(s)) {
                 p.getValue().getArray().intern(v.duplicate());
             } else if (!batchStatistics || s.requiresGradient()) {
-                p.getValue().getArray().subi(v).muli(m).addi(v);
+                Scalars.muli(p.getValue().getArray().subi(v), m).addi(v);
             }
         }
     }

@@ -10,13 +10,13 @@ import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.modelkit.compute.api.TensorBackend;
 import org.modelkit.compute.api.normalizer.Normalizer;
 import org.modelkit.nn.GradientGuard;
+import org.modelkit.nn.HalfSquaredLoss;
 
 /**
  * A student trained by a DJL {@link Trainer} and a teacher that follows it through a
@@ -50,7 +50,7 @@ final class StudentTeacher implements AutoCloseable {
         model.setBlock(student);
         // the loss is computed by the caller; the trainer only holds the optimiser and parameter store
         this.optimizer = optimizer;
-        this.trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(optimizer));
+        this.trainer = model.newTrainer(new DefaultTrainingConfig(new HalfSquaredLoss()).optOptimizer(optimizer));
         trainer.initialize(inputShape);
         this.teacher = network.get();
         teacher.initialize(model.getNDManager(), DataType.FLOAT32, inputShape);

@@ -39,6 +39,7 @@ import org.modelkit.nn.GradientGuard;
 import org.modelkit.nn.ModelSpec;
 import org.modelkit.nn.Networks;
 import org.modelkit.nn.Parameters;
+import org.modelkit.nn.Scalars;
 
 /**
  * FixMatch and MoCo v2 with an EMA teacher, on a small BN-CNN for grey images, in plain Java over DJL
@@ -167,7 +168,7 @@ final class Teaching {
                                     .sum(new int[] {1}).neg().mean();
                             NDArray unsupervised = logp.get(new NDIndex(b + ":")).mul(pseudo.oneHot(classes))
                                     .sum(new int[] {1}).neg().mul(mask).mean();
-                            return supervised.add(unsupervised.mul(lambda));
+                            return supervised.add(Scalars.mul(unsupervised, lambda));
                         }));
                         maskSum += mask.sum().getFloat();
                     }
@@ -249,7 +250,7 @@ final class Teaching {
                         lossSum += counted(st.step(t -> {
                             NDArray q = t.forward(new NDList(queries)).singletonOrThrow().normalize(2, 1);
                             NDArray positive = q.mul(keys).sum(new int[] {1}, true);
-                            NDArray logits = positive.concat(q.matMul(negatives), 1).div(temperature);
+                            NDArray logits = Scalars.div(positive.concat(q.matMul(negatives), 1), temperature);
                             return logits.logSoftmax(1).get(new NDIndex(":, 0")).neg().mean();
                         }));
                         queue.set(new NDIndex(ptr + ":" + (ptr + b)), keys);

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.List;
+import org.modelkit.nn.Scalars;
 
 /**
  * The network's passes, each in a manager of its own that is closed at its end: disparities, the loss and its
@@ -68,8 +69,8 @@ final class Passes {
         NDArray tt = m.create(t, s).toType(type, false);
         NDArray mm = m.create(mask, s).toType(type, false);
         NDArray a = predicted.sub(tt).abs();
-        NDArray sl1 = NDArrays.where(a.lt(1f), a.square().mul(0.5f), a.sub(0.5f));
-        return sl1.mul(mm).sum().div((float) valid);
+        NDArray sl1 = NDArrays.where(a.lt(1f), Scalars.mul(a.square(), 0.5f), a.sub(0.5f));
+        return Scalars.div(sl1.mul(mm).sum(), (float) valid);
     }
 
     /** The loss and its gradient with respect to both images, planar like the batch's. */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import org.modelkit.nn.Scalars;
 
 /**
  * The forward pass of the two stereo networks, written as plain tensor operations on weights passed in, so that
@@ -43,7 +44,7 @@ final class StereoNet {
         for (int k = 0; k < d; k++) {
             slices.add(fl.mul(shift(fr, k)).sum(new int[] {1}));
         }
-        NDArray cv = NDArrays.stack(slices, 1).mul(CORRELATION_SCALE);
+        NDArray cv = Scalars.mul(NDArrays.stack(slices, 1), CORRELATION_SCALE);
         NDArray a = conv2d(relu(conv2d(cv, w.get(6), w.get(7))), w.get(8), w.get(9));
         return a.add(cv);
     }
@@ -79,15 +80,15 @@ final class StereoNet {
         long g = StereoSpec.GROUPS;
         for (int k = 0; k < d; k++) {
             NDArray shifted = shift(gr, k);
-            NDArray groups = gl.mul(shifted).reshape(fs.get(0), g, fs.get(1) / g, fs.get(2), fs.get(3)).sum(new int[] {2})
-                    .mul(CORRELATION_SCALE);
+            NDArray groups = Scalars.mul(gl.mul(shifted).reshape(fs.get(0), g, fs.get(1) / g, fs.get(2), fs.get(3))
+                    .sum(new int[] {2}), CORRELATION_SCALE);
             slices.add(NDArrays.concat(new NDList(gl, shifted, groups), 1));
         }
         NDArray volume = NDArrays.stack(slices, 2); // [N, 2c + groups, D/2 + 1, H/2, W/2]
         NDArray hidden = relu(conv3d(volume, w.get(4), w.get(5)));
         NDArray cost = conv3d(hidden, w.get(6), w.get(7)); // [N, 1, D/2, H/2, W/2]
         Shape c = cost.getShape();
-        NDArray half = softArgmin(cost.reshape(c.get(0), c.get(2), c.get(3), c.get(4))).mul(2f);
+        NDArray half = Scalars.mul(softArgmin(cost.reshape(c.get(0), c.get(2), c.get(3), c.get(4))), 2);
         return resize(resize(half, h, 1), wd, 2);
     }
 
@@ -151,7 +152,7 @@ final class StereoNet {
      * and infinity times the zero below it is NaN).
      */
     static NDArray normalise(NDArray f) {
-        return f.div(f.square().sum(new int[] {1}, true).add(1e-24f).sqrt().maximum(1e-12f));
+        return f.div(Scalars.maximum(f.square().sum(new int[] {1}, true).add(1e-24f).sqrt(), 1e-12f));
     }
 
     /** @return {@code f} moved {@code k} columns right, zeros entering on the left: {@code out(x) = f(x − k)} */
@@ -176,7 +177,7 @@ final class StereoNet {
     }
 
     static NDArray relu(NDArray x) {
-        return x.maximum(0f);
+        return Scalars.maximum(x, 0);
     }
 
     /** Zero padding of one on each side of the given axes. */

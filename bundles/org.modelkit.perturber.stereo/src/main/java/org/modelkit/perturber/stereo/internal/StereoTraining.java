@@ -10,14 +10,15 @@ import org.modelkit.api.progress.Progress;
  * adversarial augmentation, every second batch is replaced by its FGSM perturbation against the current
  * network (the paper's defence).
  *
- * <p>Every step's gradient is checked before Adam sees it. On this machine libtorch now and then returns a weight
- * gradient with a few absurd but finite entries (norms of 1e7 to 1e28 at an ordinary loss of 0.2, about three
- * times in 1,500 steps of net A on layered scenes; README, Known issues); one such step froze Adam's second moments
- * and the network fell to the mean disparity some hundred steps later. So a gradient whose norm is not finite or
- * exceeds {@value #OUTLIER} times the running typical norm is computed again on the same batch: if the second
- * result is ordinary the first was a fault and is dropped; if it is the same, the spike is real. Any norm above
- * {@value #CLIP} times the typical one is then scaled down to it (adaptive clipping), and a step whose gradient
- * stays non-finite is skipped.
+ * <p>Every step's gradient is checked before Adam sees it. Such checks were written when a weight gradient now and
+ * then came back with a few absurd but finite entries (norms of 1e7 to 1e28 at an ordinary loss of 0.2); one such
+ * step froze Adam's second moments and the network fell to the mean disparity some hundred steps later. The cause
+ * was found later: DJL freed the scalars of {@code mul(Number)} and {@code maximum(Number)} while the graph still
+ * read them ({@link org.modelkit.nn.Scalars}, which the network now uses). The checks stay as a cheap defence: a
+ * gradient whose norm is not finite or exceeds {@value #OUTLIER} times the running typical norm is computed again on
+ * the same batch: if the second result is ordinary the first was a fault and is dropped; if it is the same, the
+ * spike is real. Any norm above {@value #CLIP} times the typical one is then scaled down to it (adaptive clipping),
+ * and a step whose gradient stays non-finite is skipped.
  *
  * <p>Adam is written out here (a dozen lines) because the weights live in Java arrays, not in a DJL block whose
  * parameters DJL's optimiser would update; see {@link StereoModel}.

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.modelkit.api.data.Flow;
 import org.modelkit.nn.GradientGuard;
+import org.modelkit.nn.Scalars;
 
 /**
  * Contextual information separation (CIS, the objective DyStaB's dynamic model minimises; methods notes §5.2) with
@@ -283,7 +284,7 @@ final class FixedCis {
                             NDArray x = chi(pw == null ? leaf : ph.matMul(leaf).matMul(pw));
                             NDArray l = loss(u, x, ch, cw, eps);
                             if (p != null) {
-                                l = l.add(bce(x, p).mul(lambda));
+                                l = l.add(Scalars.mul(bce(x, p), lambda));
                             }
                             perFrame[0] = l.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray();
                             NDArray total = l.sum();
@@ -293,13 +294,13 @@ final class FixedCis {
                     }, () -> {
                         NDArray g = leaf.getGradient();
                         g.attach(s);
-                        m1.muli(0.9).addi(g.mul(0.1));
-                        m2.muli(0.999).addi(g.square().mul(0.001));
-                        NDArray mh = in(s, m1).div(c1);
-                        NDArray vh = in(s, m2).div(c2).sqrt().add(1e-8);
+                        Scalars.muli(m1, 0.9).addi(Scalars.mul(g, 0.1));
+                        Scalars.muli(m2, 0.999).addi(Scalars.mul(g.square(), 0.001));
+                        NDArray mh = Scalars.div(in(s, m1), c1);
+                        NDArray vh = Scalars.div(in(s, m2), c2).sqrt().add(1e-8);
                         NDArray value = leaf.stopGradient();
                         value.attach(s);
-                        logits.intern(value.sub(mh.div(vh).mul(settings.rate())));
+                        logits.intern(value.sub(Scalars.mul(mh.div(vh), settings.rate())));
                     });
                 }
                 if (first == null) {
@@ -391,7 +392,7 @@ final class FixedCis {
 
     /** χ = channel 0 of softmax(logits/10) over the channel axis: [B, 2, H, W] to [B, H, W]. */
     static NDArray chi(NDArray logits) {
-        return logits.div(10).softmax(1).get(new NDIndex(":, 0"));
+        return Scalars.div(logits, 10).softmax(1).get(new NDIndex(":, 0"));
     }
 
     /**

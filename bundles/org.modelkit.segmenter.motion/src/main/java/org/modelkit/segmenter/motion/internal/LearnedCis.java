@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import org.modelkit.api.data.Flow;
 import org.modelkit.api.progress.Progress;
 import org.modelkit.nn.GradientGuard;
+import org.modelkit.nn.Scalars;
 
 /**
  * CIS in its learned form (methods notes §5.2): a mask network G and an inpainter ψ trained against each other on a
@@ -258,7 +259,7 @@ final class LearnedCis {
                     float[][][] grads = new float[1][][];
                     double loss = (inpaint ? inpaintGuard : maskGuard).step(mine, () -> {
                         try (GradientCollector gc = s.getEngine().newGradientCollector()) {
-                            NDArray chi = g.forward(channels(im, us), gw).div(10).softmax(1)
+                            NDArray chi = Scalars.div(g.forward(channels(im, us), gw), 10).softmax(1)
                                     .get(new ai.djl.ndarray.index.NDIndex(":, 0:1")); // [B, 1, H, W]
                             if (inpaint) {
                                 chi = chi.stopGradient();
@@ -267,13 +268,13 @@ final class LearnedCis {
                             NDArray ones = s.ones(new Shape(b, 1, h, w));
                             NDArray predIn = psi.forward(channels(im, u.mul(rest), ones, rest), pw);
                             NDArray predOut = psi.forward(channels(im, u.mul(chi), ones, chi), pw);
-                            NDArray predImg = psi.forward(channels(im, u.mul(0), ones, ones.mul(0)), pw);
+                            NDArray predImg = psi.forward(channels(im, Scalars.mul(u, 0), ones, Scalars.mul(ones, 0)), pw);
                             NDArray rIn = rho(u.sub(predIn));
                             NDArray rOut = rho(u.sub(predOut));
                             NDArray rImg = rho(u.sub(predImg));
                             NDArray l;
                             if (inpaint) {
-                                l = rIn.mul(chi).sum().add(rOut.mul(rest).sum()).add(rImg.sum()).div((double) b * h * w);
+                                l = Scalars.div(rIn.mul(chi).sum().add(rOut.mul(rest).sum()).add(rImg.sum()), (double) b * h * w);
                             } else {
                                 NDArray eIn = rIn.mul(chi).sum(new int[] {1, 2, 3});
                                 NDArray eImgIn = rImg.mul(chi).sum(new int[] {1, 2, 3});
@@ -325,7 +326,7 @@ final class LearnedCis {
                 NDArray us = s.create(java.util.Arrays.copyOfRange(std, s0 * 2 * hw, (s0 + bb) * 2 * hw),
                         new Shape(bb, 2, h, w));
                 List<NDArray> gw = g.arrays(s);
-                float[] c = g.forward(channels(im, us), gw).div(10).softmax(1)
+                float[] c = Scalars.div(g.forward(channels(im, us), gw), 10).softmax(1)
                         .get(new ai.djl.ndarray.index.NDIndex(":, 0")).toFloatArray();
                 System.arraycopy(c, 0, chi, s0 * hw, bb * hw);
             }

@@ -32,6 +32,7 @@ import org.modelkit.io.FormatException;
 import org.modelkit.io.Json;
 import org.modelkit.nn.GradientGuard;
 import org.modelkit.nn.RawWeights;
+import org.modelkit.nn.Scalars;
 
 /**
  * DyStaB's static model at the notes' scale (§5.5, test 3): a small fully convolutional network from a grey image
@@ -163,9 +164,9 @@ final class StaticNet implements AutoCloseable {
      *         the positives weighted by w (softplus written stably as max(z, 0) + log(1 + e^−|z|))
      */
     static NDArray weightedBce(NDArray z, NDArray y, float w) {
-        NDArray softplus = z.maximum(0).add(z.abs().neg().exp().add(1).log());
+        NDArray softplus = Scalars.maximum(z, 0).add(z.abs().neg().exp().add(1).log());
         NDArray pos = softplus.sub(z); // softplus(−z)
-        return y.mul(pos).mul(w).add(y.neg().add(1).mul(softplus)).mean();
+        return Scalars.mul(y.mul(pos), w).add(y.neg().add(1).mul(softplus)).mean();
     }
 
     int width() {
