@@ -93,7 +93,7 @@ class KarafTest {
         assertEquals(List.of("modelkit-core", "modelkit-natives", "modelkit-compute", "modelkit-onnx", "modelkit-pytorch",
                 "modelkit-nn", "modelkit-embedder", "modelkit-classifier", "modelkit-eman", "modelkit-lqf", "modelkit-forgetter",
                 "modelkit-forecaster", "modelkit-information", "modelkit-distiller", "modelkit-perturber", "modelkit-segmenter",
-                "modelkit-translator", "modelkit-all"), features, r);
+                "modelkit-translator", "modelkit-health", "modelkit-all"), features, r);
         assertTrue(lines(client("feature:list -i"), "^(modelkit-[a-z]+)\\s*\\|").isEmpty(), "the KAR installed features by itself");
     }
 
@@ -178,6 +178,21 @@ class KarafTest {
 
     @Test
     @Order(6)
+    void healthChecksRunInKarafAndTheClassifyCallsWereCounted() throws Exception {
+        String r = client("feature:install modelkit-health");
+        assertFalse(r.contains("Error"), r);
+        String health = await("echo (modelkit:health)", "backend pytorch-cpu");
+        for (String check : List.of("backend onnx-cpu", "backend pytorch-cpu", "method classify", "method betweenness-spectral",
+                "components")) {
+            assertTrue(health.lines().anyMatch(l -> l.startsWith(check + " ") && l.contains(" OK ")), check + " is not OK:\n" + health);
+        }
+        assertTrue(health.contains("round trip (ONNX)") && health.contains("round trip (TORCHSCRIPT)"), health);
+        String stats = client("echo (modelkit:stats)");
+        assertTrue(stats.lines().anyMatch(l -> l.startsWith("classify ") && l.contains(" 2 ")), "two classify calls:\n" + stats);
+    }
+
+    @Test
+    @Order(7)
     void uninstallingTheEmbedderRemovesItsCommandsAndServicesOnly() throws Exception {
         String r = client("feature:uninstall modelkit-embedder");
         assertFalse(r.contains("Error"), r);
@@ -215,13 +230,13 @@ class KarafTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aRestartKeepsTheFeaturesAndTheBackendChoice() throws Exception {
         stop();
         start();
         await("echo (modelkit:methods)", "classify");
         String features = client("feature:list -i");
-        assertEquals(Set.of("modelkit-onnx", "modelkit-pytorch", "modelkit-classifier"),
+        assertEquals(Set.of("modelkit-onnx", "modelkit-pytorch", "modelkit-classifier", "modelkit-health"),
                 new HashSet<>(lines(features, "^(modelkit-[a-z]+)\\s*\\|.*\\|\\s*x\\s*\\|")), features);
         String classify = client("echo (modelkit:classify " + testdata.resolve("models/fashion-cnn-leaky") + " "
                 + testdata.resolve("fashion-mnist/t10k-1000-images-idx3-ubyte.gz") + ")");

@@ -13,6 +13,11 @@ import org.osgi.framework.ServiceReference;
  * implementation can be chosen, held only for the call. One place for the lookup, the messages and the
  * release, instead of a getService/ungetService block in every command. A command calls {@link #find}
  * with its other argument checks, so a wrong {@code -m} is refused before any file is read.
+ *
+ * <p>Every call made through here is counted in {@link MethodStats} ({@code modelkit:stats}): its latency, and
+ * whether it completed, failed or was cancelled. {@link #call} and {@link #using} see the outcome; a handle from
+ * {@link #hold} is timed from hold to close and counts as completed unless the thread was interrupted, so a command
+ * whose failures should be counted uses one of the other two.
  */
 public final class Methods {
     private Methods() {
@@ -46,8 +51,36 @@ public final class Methods {
      */
     public static <S, R, E extends Exception> R call(BundleContext context, Class<S> type, String kind, String name,
             Call<S, R, E> call) throws E {
-        try (Held<S> method = hold(context, type, kind, name)) {
-            return call.apply(method.get());
+        return using(context, type, kind, name, held -> call.apply(held.get()));
+    }
+
+    /**
+     * Finds the method, runs a longer command body with it held (the body may ask the handle for the method's name),
+     * records the outcome in {@link MethodStats} and releases it.
+     *
+     * @param <S>     the method's service interface
+     * @param <R>     the result
+     * @param <E>     what the body may throw
+     * @param context the command's bundle context
+     * @param type    the service interface
+     * @param kind    what it is called in messages
+     * @param name    the method's name (from {@code -m})
+     * @param body    what to do with the held method
+     * @return the body's result
+     * @throws IllegalArgumentException naming the installed ones, if no method of that interface has the name
+     * @throws E                        what the body throws
+     */
+    public static <S, R, E extends Exception> R using(BundleContext context, Class<S> type, String kind, String name,
+            Call<Held<S>, R, E> body) throws E {
+        try (Held<S> held = hold(context, type, kind, name)) {
+            try {
+                R r = body.apply(held);
+                held.outcome = null;
+                return r;
+            } catch (Throwable t) {
+                held.outcome = t;
+                throw t;
+            }
         }
     }
 
@@ -60,11 +93,17 @@ public final class Methods {
         private final BundleContext context;
         private final ServiceReference<S> ref;
         private final S service;
+        private final String kind;
+        private final long started = System.nanoTime();
+        /** what the call threw, once {@link #using} knows; null if it returned */
+        private Throwable outcome;
+        private boolean closed;
 
-        private Held(BundleContext context, ServiceReference<S> ref, S service) {
+        private Held(BundleContext context, ServiceReference<S> ref, S service, String kind) {
             this.context = context;
             this.ref = ref;
             this.service = service;
+            this.kind = kind;
         }
 
         /** @return the method service */
@@ -77,9 +116,16 @@ public final class Methods {
             return String.valueOf(ref.getProperty(Method.NAME_PROPERTY));
         }
 
-        /** Releases the service. */
+        /** Records the call in {@link MethodStats} and releases the service; a second close does nothing. */
         @Override
         public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            Throwable t = outcome == null && Thread.currentThread().isInterrupted()
+                    ? new InterruptedException("the command was interrupted") : outcome;
+            MethodStats.record(name(), kind, System.nanoTime() - started, t);
             context.ungetService(ref);
         }
     }
@@ -101,7 +147,7 @@ public final class Methods {
         if (method == null) {
             throw new IllegalStateException(kind + " '" + name + "' went away");
         }
-        return new Held<>(context, ref, method);
+        return new Held<>(context, ref, method, kind);
     }
 
     /**

@@ -30,7 +30,7 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
  * and go are always shown as they are.
  */
 @Component(service = ModelkitCommands.class)
-@GogoCommand(scope = "modelkit", function = {"methods", "info", "version", "help", "modelkit"})
+@GogoCommand(scope = "modelkit", function = {"methods", "info", "version", "help", "modelkit", "stats"})
 public class ModelkitCommands {
     private final BundleContext context;
     private final ServiceComponentRuntime scr;
@@ -43,6 +43,13 @@ public class ModelkitCommands {
     public ModelkitCommands(BundleContext context, @Reference ServiceComponentRuntime scr) {
         this.context = context;
         this.scr = scr;
+    }
+
+    /** @return every method's calls, failures, cancellations and latency since the shell started */
+    @Descriptor("per-method figures since start: calls, failures, cancellations, latency p50/p95/max and the last failure"
+            + " (every call a command makes through -m NAME is counted)")
+    public TextTable stats() {
+        return org.modelkit.shell.format.MethodStats.table();
     }
 
     /** One installed method service. */

@@ -90,7 +90,7 @@ public class CongruentCommands {
         List<Path> a = models(old);
         List<Path> b = models(updated);
         LabelledSet set = LabelledFiles.read(Path.of(test));
-        try (Methods.Held<CongruentTrainer> h = Methods.hold(context, CongruentTrainer.class, "congruent trainer", method)) {
+        return Methods.using(context, CongruentTrainer.class, "congruent trainer", method, h -> {
             FocalDistiller.Comparison c = held(h, method).compare(a, b, set);
             FlipMetrics f = c.metrics();
             int n = set.size();
@@ -108,7 +108,7 @@ public class CongruentCommands {
                         + outDir.resolve("flips.png"));
             }
             return new Summary(line, fields);
-        }
+        });
     }
 
     private static void writeFlips(Path outDir, LabelledSet set, FocalDistiller.Comparison c) throws IOException {
@@ -250,7 +250,7 @@ public class CongruentCommands {
         }
         Models.Resolved firstRef = Models.resolve(context, ref.split(",")[0].trim());
         List<Path> refs = models(ref);
-        try (Methods.Held<CongruentTrainer> h = Methods.hold(context, CongruentTrainer.class, "congruent trainer", method)) {
+        return Methods.using(context, CongruentTrainer.class, "congruent trainer", method, h -> {
             FocalDistiller d = held(h, method);
             DistillConfig c = d.config();
             double alpha = alphaArg.isEmpty() ? c.alpha() : Args.number("--alpha", alphaArg, 0, Double.MAX_VALUE, false);
@@ -317,7 +317,7 @@ public class CongruentCommands {
                     r.result().model().close();
                 }
             }
-        }
+        });
     }
 
     private static void writeRuns(Path outDir, List<Loss> losses, List<FocalDistiller.Trained> runs, String ref)

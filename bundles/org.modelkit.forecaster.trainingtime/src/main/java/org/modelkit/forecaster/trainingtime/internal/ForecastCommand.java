@@ -95,8 +95,8 @@ public class ForecastCommand {
         LabelledSet set = LabelledFiles.read(Path.of(train));
         int b = batch == 0 ? set.size() : batch;
         TrainingPlan plan = new TrainingPlan(steps, b, lr, momentum, decay, 0);
-        try (Methods.Held<TrainingTimePredictor> held = Methods.hold(context, TrainingTimePredictor.class,
-                "training-time predictor", method)) {
+        return Methods.using(context, TrainingTimePredictor.class,
+                "training-time predictor", method, held -> {
             if (!(held.get() instanceof TrainingTimeJob job)) {
                 throw new IllegalArgumentException("method '" + method + "' is not the training-time predictor of this bundle;"
                         + " modelkit:forecast needs its model folders and real runs");
@@ -173,7 +173,7 @@ public class ForecastCommand {
             f.put("written", outDir.resolve("forecast.csv") + ", " + outDir.resolve("forecast.png"));
             return new Summary(String.format(Locale.ROOT, "predicted T(%s) = %s (loss %.4g -> %.4g after %,d steps)", eps,
                     targets.get(0), loss[0], loss[loss.length - 1], steps), f);
-        }
+        });
     }
 
     private static double[] targetsWith(double eps) {

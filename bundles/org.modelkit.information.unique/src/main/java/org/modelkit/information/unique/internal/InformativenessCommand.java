@@ -96,8 +96,8 @@ public class InformativenessCommand {
         int[] classes = classesArg.isEmpty() ? null : classes(classesArg);
         double flip = Args.number("--flip", flipArg, 0, 0.5, false);
         boolean truth = Args.flag("--truth", truthArg);
-        try (Methods.Held<InformationEstimator> held = Methods.hold(context, InformationEstimator.class,
-                "information estimator", method)) {
+        return Methods.using(context, InformationEstimator.class,
+                "information estimator", method, held -> {
             if (!(held.get() instanceof UniqueInformationJob job)) {
                 throw new IllegalArgumentException("method '" + method + "' is not the estimator of this bundle;"
                         + " modelkit:informativeness needs its model folders and retraining");
@@ -202,7 +202,7 @@ public class InformativenessCommand {
             write(csv, top, hist, set, fsi, wsi, rank, labels, flipped, flips > 0, t, source.label());
             f.put("written", csv + ", " + top + ", " + hist);
             return new Summary(headline, f);
-        }
+        });
     }
 
     private static double median(double[] v) {

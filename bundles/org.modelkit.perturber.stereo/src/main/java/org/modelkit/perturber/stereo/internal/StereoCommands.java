@@ -86,7 +86,7 @@ public class StereoCommands {
             throw new IllegalArgumentException("OUT '" + out + "' must end in .pfm");
         }
         Path png = pfm.resolveSibling(pfm.getFileName().toString().replaceAll("\\.pfm$", ".png"));
-        try (Methods.Held<Perturber> h = Methods.hold(context, Perturber.class, "perturber", method)) {
+        return Methods.using(context, Perturber.class, "perturber", method, h -> {
             float[] d = held(h, method).predict(net, b);
             Pfm.write(pfm, Disparity.fromRaw(b.width(), b.height(), d));
             Images.writePng(png, StereoPictures.colour(d, b.width(), b.height(), net.spec().maxDisparity() - 1));
@@ -104,7 +104,7 @@ public class StereoCommands {
                         dm.d1(), dm.bad1());
             }
             return new Summary(line, fields);
-        }
+        });
     }
 
     /** @return one line per attack and ε: EPE, RMSE, D1, bad-1 and the perturbation's size */
@@ -156,7 +156,7 @@ public class StereoCommands {
         if (netB != null) {
             StereoPerturber.batch(p, null, netB, dirB);
         }
-        try (Methods.Held<Perturber> h = Methods.hold(context, Perturber.class, "perturber", method)) {
+        return Methods.using(context, Perturber.class, "perturber", method, h -> {
             StereoPerturber perturber = held(h, method);
             AttackSpec base = perturber.defaults();
             int steps = stepsArg.isEmpty() ? base.steps() : Args.wholeNumber("-n", stepsArg, 1, 100_000);
@@ -209,7 +209,7 @@ public class StereoCommands {
                     + results.size() + " folders");
             return new Summary(String.format(Locale.ROOT, "clean EPE %.3f px, D1 %.2f %%, bad-1 %.2f %%; %d attacks:%s",
                     clean.epe(), clean.d1(), clean.bad1(), results.size(), table), fields);
-        }
+        });
     }
 
     private static String fmt(double v) {
@@ -315,7 +315,7 @@ public class StereoCommands {
         int steps = Args.wholeNumber("-n", stepsArg, 1, 1_000_000);
         double lr = Args.number("--lr", lrArg, 0, 1, true);
         long seed = Args.longNumber("--seed", seedArg, Long.MIN_VALUE, Long.MAX_VALUE);
-        try (Methods.Held<Perturber> h = Methods.hold(context, Perturber.class, "perturber", method)) {
+        return Methods.using(context, Perturber.class, "perturber", method, h -> {
             StereoPerturber p = held(h, method);
             boolean dots = data.equals("random-dot");
             int d = dArg.isEmpty() ? (dots ? RandomDot.MAX_DISPARITY : p.maxDisparity()) : Args.wholeNumber("-D", dArg, 2, 512);
@@ -336,6 +336,6 @@ public class StereoCommands {
             fields.put("gradient checks", t.training().checks());
             return new Summary(String.format(Locale.ROOT, "trained %s for %d steps, final loss %.4f; clean EPE %.3f px, D1 %.2f %%,"
                     + " bad-1 %.2f %%", a, steps, t.losses()[steps - 1], m.epe(), m.d1(), m.bad1()), fields);
-        }
+        });
     }
 }

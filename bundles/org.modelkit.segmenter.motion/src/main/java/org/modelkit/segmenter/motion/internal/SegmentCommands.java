@@ -144,7 +144,7 @@ public class SegmentCommands {
         }
         List<Mask> truth = gt.isEmpty() ? null
                 : readMasks(Path.of(gt), frames.size(), frames.get(0).width(), frames.get(0).height());
-        try (Methods.Held<Segmenter> h = Methods.hold(context, Segmenter.class, "segmenter", method)) {
+        return Methods.using(context, Segmenter.class, "segmenter", method, h -> {
             if (h.get() instanceof DystabSegmenter d) {
                 if (!(flowArg + modeArg + gapArg + epsArg).isEmpty()) {
                     throw new IllegalArgumentException("--flow, --mode, --gap and --eps are for segmentation from motion;"
@@ -212,7 +212,7 @@ public class SegmentCommands {
                     : String.format(Locale.ROOT, "%d frames: mean J %.3f, J-recall %.2f (J > 0.5 in %d); %.1f s", frames.size(),
                             meanJ, (double) recall / frames.size(), recall, run.seconds());
             return new Summary(line, fields);
-        }
+        });
     }
 
     /** {@code segment -m dystab}: each frame by the static model, in batches, with progress. */
@@ -305,7 +305,8 @@ public class SegmentCommands {
                 truth.add(null);
             }
         }
-        try (Methods.Held<SegmenterTrainer> h = Methods.hold(context, SegmenterTrainer.class, "segmenter trainer", method)) {
+        boolean withTruth = anyTruth;
+        return Methods.using(context, SegmenterTrainer.class, "segmenter trainer", method, h -> {
             int rounds;
             int epochs;
             if (h.get() instanceof DystabSegmenter d) {
@@ -315,7 +316,7 @@ public class SegmentCommands {
                 rounds = roundsArg.isEmpty() ? 2 : Args.wholeNumber("-r", roundsArg, 1, 100);
                 epochs = epochsArg.isEmpty() ? 40 : Args.wholeNumber("-e", epochsArg, 1, 100_000);
             }
-            BootstrapResult r = h.get().train(new BootstrapRequest(sequences, anyTruth ? truth : null, rounds, epochs, seed,
+            BootstrapResult r = h.get().train(new BootstrapRequest(sequences, withTruth ? truth : null, rounds, epochs, seed,
                     outDir), new ConsoleProgress(System.out, 1000));
             Map<String, String> fields = new LinkedHashMap<>();
             for (BootstrapResult.Round x : r.rounds()) {
@@ -327,7 +328,7 @@ public class SegmentCommands {
             fields.put("written", r.model().toString());
             return new Summary(String.format(Locale.ROOT, "static model trained on %d sequences in %d rounds; %.1f s",
                     sequences.size(), r.rounds().size(), r.seconds()), fields);
-        }
+        });
     }
 
     @Descriptor("write a sprite sequence with exact masks and flow: frames/, masks/, flow/ (.flo and .png)")

@@ -91,7 +91,7 @@ public class TanlCommands {
             throw new IllegalArgumentException("no sentence given (or -f DATA.jsonl)");
         }
         String sentence = String.join(" ", words);
-        try (Methods.Held<StructuredTranslator> h = Methods.hold(context, StructuredTranslator.class, "translator", method)) {
+        return Methods.using(context, StructuredTranslator.class, "translator", method, h -> {
             Translation t = held(h, method).translate(model, task, List.of(sentence), org.modelkit.api.progress.Progress.NONE)
                     .get(0);
             StringBuilder b = new StringBuilder();
@@ -124,13 +124,13 @@ public class TanlCommands {
                 b.append("errors: ").append(t.errors()).append('\n');
             }
             return b.toString().stripTrailing();
-        }
+        });
     }
 
     /** Translates a JSONL data set in batches and scores entities and relations exactly (in the data's tokens). */
     private Summary score(String method, Path model, String task, Path file, Path out) throws IOException {
         ResultFolders.checkTarget(out, "-o '" + out + "'");
-        try (Methods.Held<StructuredTranslator> h = Methods.hold(context, StructuredTranslator.class, "translator", method)) {
+        return Methods.using(context, StructuredTranslator.class, "translator", method, h -> {
             TanlTranslator tanl = held(h, method);
             TanlModel m = tanl.model(model);
             TaskSpec spec = TanlTranslator.task(m, task);
@@ -188,7 +188,7 @@ public class TanlCommands {
             fields.put("written", out.resolve("predictions.jsonl") + ", " + out.resolve("metrics.csv"));
             return new Summary(String.format(Locale.ROOT, "%d sentences of %s, task %s: entity F1 %.3f, relation F1 %.3f",
                     data.size(), file, spec.name(), entities.f1(), relations.f1()), fields);
-        }
+        });
     }
 
     private static String fmt(double v) {
@@ -289,19 +289,20 @@ public class TanlCommands {
         String taskName = !name.isEmpty() ? name
                 : Schema.CONLL04.entities().keySet().containsAll(schema.entities().keySet()) ? "conll04" : kind.label();
         TaskSpec task = new TaskSpec(taskName, kind, schema);
-        try (Methods.Held<StructuredTranslator> h = Methods.hold(context, StructuredTranslator.class, "translator", method)) {
+        Path tokenizerFile = spm;
+        return Methods.using(context, StructuredTranslator.class, "translator", method, h -> {
             TanlTraining.Trained t = held(h, method).train(read.examples(), task, new TanlTraining.Options(steps, batch, lr,
-                    seed, 64, layers, 4, 256, Args.wholeNumber("--min-count", minCountArg, 1, 1_000_000)), spm, outDir,
+                    seed, 64, layers, 4, 256, Args.wholeNumber("--min-count", minCountArg, 1, 1_000_000)), tokenizerFile, outDir,
                     new ConsoleProgress(System.out, 2000));
             Map<String, String> fields = new LinkedHashMap<>();
             fields.put("model", t.model().net().describe());
             fields.put("loss", String.format(Locale.ROOT, "%.3f -> %.4f (mean of the last 20 steps)", t.losses()[0],
                     TanlTraining.tailMean(t.losses(), 20)));
-            fields.put("written", outDir + " (model.json, weights.bin, " + (spm == null ? WordVocabulary.FILE
+            fields.put("written", outDir + " (model.json, weights.bin, " + (tokenizerFile == null ? WordVocabulary.FILE
                     : SpmTokenizer.FILE) + ", loss.csv, loss.png)");
             return new Summary(String.format(Locale.ROOT, "TANL task %s (%s) trained on %d sentences: %d steps in %.1f s",
                     taskName, kind.label(), read.examples().size(), steps, t.seconds()), fields);
-        }
+        });
     }
 
     /** @return what was written */
