@@ -53,18 +53,36 @@ final class Fixtures {
      * deleted would lose its backend a moment later ("no compute backend is bound to method 'lqf'").
      */
     static <T> T method(BundleContext context, Class<T> type, String name) throws InterruptedException {
+        // and the same service must stay so for a moment: after a bundle restart (the kit's shell clause) and a
+        // backend's replacement, DS was seen to rebind a method once more right after it first looked bound, and a
+        // command a few milliseconds later found no method of that name (a CI run of EmanInFrameworkTest)
         AtomicReference<T> found = new AtomicReference<>();
-        Await.until("the " + name + " method service with a backend bound", () -> {
+        AtomicReference<Object> id = new AtomicReference<>();
+        long[] since = {0};
+        Await.until("the " + name + " method service with a backend bound, unchanged for " + QUIET_MS + " ms", () -> {
             try {
                 for (org.osgi.framework.ServiceReference<T> r : context.getServiceReferences(type,
                         "(" + Method.NAME_PROPERTY + "=" + name + ")")) {
+                    if (!backendBound(context, r)) {
+                        continue;
+                    }
+                    Object sid = r.getProperty(org.osgi.framework.Constants.SERVICE_ID);
+                    if (!sid.equals(id.get())) {
+                        id.set(sid);
+                        since[0] = System.nanoTime();
+                        return false;
+                    }
+                    if (System.nanoTime() - since[0] < QUIET_MS * 1_000_000L) {
+                        return false;
+                    }
                     // the service may go away between the look-up and getService (null): look again
-                    T s = backendBound(context, r) ? context.getService(r) : null;
+                    T s = context.getService(r);
                     if (s != null) {
                         found.set(s);
                         return true;
                     }
                 }
+                id.set(null);
             } catch (InvalidSyntaxException e) {
                 throw new IllegalStateException(e);
             }
@@ -72,6 +90,9 @@ final class Fixtures {
         });
         return found.get();
     }
+
+    /** How long a method must stay bound to one backend before a test uses it. */
+    static final long QUIET_MS = 500;
 
     /** Whether the service's DS component is active with its "backend" reference bound, or has none. */
     private static boolean backendBound(BundleContext context, org.osgi.framework.ServiceReference<?> r) {

@@ -62,6 +62,9 @@ final class Attacks {
         float[] l = l0.clone();
         float[] r = r0.clone();
         SplittableRandom random = new SplittableRandom(spec.seed());
+        // a run cancelled before it starts computes nothing (the conformance kit found FGSM and the noise baselines,
+        // which have no step loop, returning a result under a cancelled progress)
+        progress.checkCancelled();
         switch (spec.attack()) {
             case "uniform", "gaussian" -> {
                 boolean uniform = spec.attack().equals("uniform");
@@ -74,6 +77,7 @@ final class Attacks {
             }
             case "fgsm" -> {
                 Passes.InputGradient g = gradient(model, clean, target, spec, random, manager);
+                progress.checkCancelled();
                 if (doLeft) {
                     step(l, g.left(), e);
                 }

@@ -122,6 +122,9 @@ public class StereoPerturber extends TensorMethod implements Perturber {
 
     @Override
     public AttackResult perturb(StereoPair pair, Disparity groundTruth, Path model, AttackSpec spec, Progress progress) {
+        if (spec == null) {
+            throw new IllegalArgumentException("the attack spec is missing");
+        }
         Attacks.check(spec.attack());
         StereoModel net = read(model);
         return attack(net, batch(pair, groundTruth, net, model), spec, progress == null ? Progress.NONE : progress);
@@ -176,6 +179,9 @@ public class StereoPerturber extends TensorMethod implements Perturber {
      * @throws IllegalArgumentException naming the directory and the problem
      */
     static StereoModel read(Path model) {
+        if (model == null) {
+            throw new IllegalArgumentException("the model is missing (a stereo model folder)");
+        }
         try {
             return StereoModel.load(model);
         } catch (IOException e) {
