@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
@@ -57,8 +56,7 @@ class ClassifierInFrameworkTest {
     @BeforeEach
     void open() throws Exception {
         created.add(Fixtures.pytorchCpu(configAdmin));
-        created.add(Fixtures.backend(configAdmin, "org.modelkit.compute.onnx", "cpu",
-                Map.of("backend.id", "onnx-cpu", "execution.provider", "cpu")));
+        created.add(Fixtures.onnxCpu(configAdmin));
         session = Fixtures.session(processor);
         AtomicReference<Classifier> c = new AtomicReference<>();
         Await.until("the classify service and both backends", () -> {

@@ -42,6 +42,11 @@ final class Fixtures {
         return c;
     }
 
+    /** The onnx-cpu backend. */
+    static Configuration onnxCpu(ConfigurationAdmin configAdmin) throws Exception {
+        return backend(configAdmin, "org.modelkit.compute.onnx", "cpu", Map.of("backend.id", "onnx-cpu", "execution.provider", "cpu"));
+    }
+
     /** The pytorch-cpu backend. */
     static Configuration pytorchCpu(ConfigurationAdmin configAdmin) throws Exception {
         return backend(configAdmin, "org.modelkit.compute.pytorch", "cpu", Map.of("backend.id", "pytorch-cpu", "device", "cpu"));

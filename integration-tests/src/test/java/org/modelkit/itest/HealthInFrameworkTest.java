@@ -66,8 +66,7 @@ class HealthInFrameworkTest {
     @BeforeEach
     void open() throws Exception {
         created.add(Fixtures.pytorchCpu(configAdmin));
-        created.add(Fixtures.backend(configAdmin, "org.modelkit.compute.onnx", "cpu",
-                Map.of("backend.id", "onnx-cpu", "execution.provider", "cpu")));
+        created.add(Fixtures.onnxCpu(configAdmin));
         session = Fixtures.session(processor);
         // the backends come first, then the methods that need one bind to them
         Await.until("a health check for each of the two backends and for every method", () -> quietly(() ->
@@ -128,7 +127,7 @@ class HealthInFrameworkTest {
         List<String> eman = rows.get("method eman (StudentTeacherTrainer)");
         assertTrue(eman != null && eman.get(4).contains("pytorch-cpu"), "eman needs autograd: " + rows.keySet());
         // only the backend checks under their own tag
-        assertEquals(Set2.of("backend onnx-cpu", "backend pytorch-cpu"), health("backend").keySet());
+        assertEquals(java.util.Set.of("backend onnx-cpu", "backend pytorch-cpu"), java.util.Set.copyOf(health("backend").keySet()));
         // the Felix Health Check core's executor: what hc:exec -t modelkit runs
         ServiceReference<HealthCheckExecutor> ref = context.getServiceReference(HealthCheckExecutor.class);
         HealthCheckExecutor executor = context.getService(ref);
@@ -214,12 +213,5 @@ class HealthInFrameworkTest {
     static MethodStats.Figures figures(String name) {
         return MethodStats.snapshot().stream().filter(f -> f.method().equals(name) && f.kind().equals("embedder"))
                 .findFirst().orElse(new MethodStats.Figures(name, "embedder", 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, ""));
-    }
-
-    /** Set.of with a sorted view, to compare with a TreeMap's key set. */
-    static final class Set2 {
-        static java.util.Set<String> of(String... s) {
-            return new java.util.TreeSet<>(List.of(s));
-        }
     }
 }
