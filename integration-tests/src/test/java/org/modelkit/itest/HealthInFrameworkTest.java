@@ -205,6 +205,14 @@ class HealthInFrameworkTest {
         assertEquals(before + 2, f.calls(), "two calls reached the method; the unknown name did not count");
         assertEquals(failedBefore + 1, f.failures());
         assertEquals("IllegalStateException: made to fail", f.lastFailure());
+        // a hold-based body tells its handle what it threw (finetune and teach do)
+        try (Methods.Held<Embedder> held = Methods.hold(context, Embedder.class, "embedder", name)) {
+            held.failed(new IllegalArgumentException("told by hand"));
+        }
+        f = figures(name);
+        assertEquals(before + 3, f.calls());
+        assertEquals(failedBefore + 2, f.failures());
+        assertEquals("IllegalArgumentException: told by hand", f.lastFailure());
         assertTrue(f.maxMillis() >= f.p50Millis() && f.p50Millis() >= 0, f.toString());
         TextTable t = (TextTable) session.execute("modelkit:stats");
         assertTrue(t.rows().stream().anyMatch(r -> r.get(0).equals(name) && r.get(1).equals("embedder")), t.toString());

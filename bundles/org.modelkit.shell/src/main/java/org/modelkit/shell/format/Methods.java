@@ -16,8 +16,8 @@ import org.osgi.framework.ServiceReference;
  *
  * <p>Every call made through here is counted in {@link MethodStats} ({@code modelkit:stats}): its latency, and
  * whether it completed, failed or was cancelled. {@link #call} and {@link #using} see the outcome; a handle from
- * {@link #hold} is timed from hold to close and counts as completed unless the thread was interrupted, so a command
- * whose failures should be counted uses one of the other two.
+ * {@link #hold} is timed from hold to close and counts as completed unless the thread was interrupted or the body
+ * called {@link Held#failed} with what it threw.
  */
 public final class Methods {
     private Methods() {
@@ -114,6 +114,16 @@ public final class Methods {
         /** @return its name */
         public String name() {
             return String.valueOf(ref.getProperty(Method.NAME_PROPERTY));
+        }
+
+        /**
+         * Tells the handle what the body threw, so {@link MethodStats} counts the call as failed or cancelled (a body
+         * that cannot be a {@link #using} lambda calls this in a {@code catch} before it rethrows).
+         *
+         * @param t what the body threw
+         */
+        public void failed(Throwable t) {
+            outcome = t;
         }
 
         /** Records the call in {@link MethodStats} and releases the service; a second close does nothing. */

@@ -170,6 +170,9 @@ public class FineTuneCommand {
                         + ", sha256 " + v.digest().substring(0, 12) + "…" + (v.created().isBefore(started)
                         ? "; the files are those of this earlier version, so no new one" : ""));
             }
+        } catch (Throwable t) {
+            held.failed(t); // modelkit:stats counts it as failed or cancelled
+            throw t;
         } finally {
             held.close();
             if (staged != null && !published) {

@@ -197,6 +197,9 @@ public class TeachCommand {
                         + (teacher.created().isBefore(started) && student.created().isBefore(started)
                         ? " (the files are those of these earlier versions, so no new ones)" : ""));
             }
+        } catch (Throwable t) {
+            held.failed(t); // modelkit:stats counts it as failed or cancelled
+            throw t;
         } finally {
             held.close();
             if (staged != null && !published) {
