@@ -26,9 +26,10 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
  * loses it.
  *
  * <p>The trackers neither get the services (a check gets its service only while it runs) nor register anything in
- * their callbacks: those run inside Declarative Services' own registration of the backend or method, and a
- * registration nested there slowed DS's rebinding enough for in-framework tests to look a method up in the moment it
- * had no backend. A single thread registers and unregisters the checks, in the order the services came and went.
+ * their callbacks: those run inside Declarative Services' own registration of the backend or method, and with a
+ * registration nested there the in-framework EMAN tests missed their method in 2 of 3 runs (0 of 3 without; a
+ * timing factor at most, not a proven cause). A single thread registers and unregisters the checks, in the order
+ * the services came and went.
  */
 @Component(immediate = true, service = {})
 public class Registrar {
