@@ -1,7 +1,5 @@
 package org.modelkit.health.internal;
 
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -56,7 +54,7 @@ final class MethodCheck implements HealthCheck {
                 return new Result(log);
             }
             String id = String.valueOf(backend.get(ComputeBackend.ID));
-            Set<String> has = new TreeSet<>(capabilities(backend.get(ComputeBackend.CAPABILITIES)));
+            Set<String> has = new TreeSet<>(Checks.tags(backend.get(ComputeBackend.CAPABILITIES)));
             Set<String> missing = new TreeSet<>();
             needs.forEach(c -> {
                 if (!has.contains(c.property())) {
@@ -97,12 +95,5 @@ final class MethodCheck implements HealthCheck {
             }
         }
         return null;
-    }
-
-    static List<String> capabilities(Object property) {
-        if (property instanceof String[] a) {
-            return Arrays.asList(a);
-        }
-        return Checks.tags(property);
     }
 }
