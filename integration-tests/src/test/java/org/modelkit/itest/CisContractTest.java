@@ -19,7 +19,7 @@ import org.modelkit.testkit.SegmenterContract;
  * 32x32 written by the bundle's own modelkit:sprites.
  */
 class CisContractTest extends SegmenterContract {
-    static final ContractTests.Backend backend = new ContractTests.Backend();
+    static final ContractTests.Setup backend = new ContractTests.Setup();
     static Path dir;
     static List<Frame> frames;
 

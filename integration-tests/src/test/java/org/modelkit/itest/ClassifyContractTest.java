@@ -12,7 +12,7 @@ import org.modelkit.testkit.ClassifierContract;
 /** Modelkit's Classify method against the conformance kit (org.modelkit.testkit), as a third-party bundle's test would be. */
 class ClassifyContractTest extends ClassifierContract {
     /** one backend for the whole class: configuring one per test raced with the previous one's removal */
-    static final ContractTests.Backend backend = new ContractTests.Backend();
+    static final ContractTests.Setup backend = new ContractTests.Setup();
     static Tensor features;
 
     @BeforeAll

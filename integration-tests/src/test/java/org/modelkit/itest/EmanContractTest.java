@@ -14,7 +14,7 @@ import org.modelkit.testkit.StudentTeacherTrainerContract;
 /** Modelkit's Eman method against the conformance kit (org.modelkit.testkit), as a third-party bundle's test would be. */
 class EmanContractTest extends StudentTeacherTrainerContract {
     /** one backend for the whole class: configuring one per test raced with the previous one's removal */
-    static final ContractTests.Backend backend = new ContractTests.Backend();
+    static final ContractTests.Setup backend = new ContractTests.Setup();
     static LabelledSet labelled;
     static Tensor unlabelled;
     static LabelledSet test;

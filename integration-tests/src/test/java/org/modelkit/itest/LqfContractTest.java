@@ -13,7 +13,7 @@ import org.modelkit.testkit.FineTunerContract;
 /** Modelkit's Lqf method against the conformance kit (org.modelkit.testkit), as a third-party bundle's test would be. */
 class LqfContractTest extends FineTunerContract {
     /** one backend for the whole class: configuring one per test raced with the previous one's removal */
-    static final ContractTests.Backend backend = new ContractTests.Backend();
+    static final ContractTests.Setup backend = new ContractTests.Setup();
     static LabelledSet train;
     static LabelledSet test;
 

@@ -17,7 +17,7 @@ import org.modelkit.testkit.PerturberContract;
  * (made grey, as net A takes) with its ground truth, against the committed net A.
  */
 class StereopagnosiaContractTest extends PerturberContract {
-    static final ContractTests.Backend backend = new ContractTests.Backend();
+    static final ContractTests.Setup backend = new ContractTests.Setup();
     static StereoPair pair;
     static Disparity truth;
 

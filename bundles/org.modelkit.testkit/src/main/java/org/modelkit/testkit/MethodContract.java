@@ -50,7 +50,8 @@ import org.osgi.framework.ServiceReference;
  * <li>{@code bad-input}: each bad input throws {@link IllegalArgumentException} whose message names the argument;</li>
  * <li>{@code determinism}: the same input and seed give the same output;</li>
  * <li>{@code degenerate}: the output is not collapsed (every method type says what that means);</li>
- * <li>{@code progress}: a run reports progress (a stage name, done at least 0);</li>
+ * <li>{@code progress}: a run reports progress (a stage name, done at least 0), for interfaces whose calls take a
+ * {@link Progress} ({@link #takesProgress()});</li>
  * <li>{@code cancellation}: a run whose progress says cancelled throws {@link CancelledException} within
  * {@link #cancellationWithin()};</li>
  * <li>{@code shell}: the method appears in {@code modelkit:methods}, and when its bundle stops its commands are gone
@@ -102,6 +103,15 @@ public abstract class MethodContract<T extends Method> {
      *         test bundle itself (a fixture), which cannot stop itself while its tests run
      */
     protected boolean bundleMayStop() {
+        return true;
+    }
+
+    /**
+     * @return whether the interface's calls take a {@link Progress}: true unless the subclass says otherwise (a call that
+     *         takes none, such as a single-image or single-sentence inference, has nothing to report or cancel, and the
+     *         {@code progress} and {@code cancellation} clauses are skipped for it)
+     */
+    protected boolean takesProgress() {
         return true;
     }
 
@@ -187,6 +197,7 @@ public abstract class MethodContract<T extends Method> {
     @Test
     @Order(4)
     void progressIsReported() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(takesProgress(), type().getSimpleName() + "'s calls take no progress");
         AtomicInteger reports = new AtomicInteger();
         List<String> problems = new ArrayList<>();
         run(method(), (stage, done, total) -> {
@@ -202,6 +213,7 @@ public abstract class MethodContract<T extends Method> {
     @Test
     @Order(5)
     void cancellationIsHonoured() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(takesProgress(), type().getSimpleName() + "'s calls take no progress");
         T m = method();
         Progress cancelled = new Progress() {
             @Override

@@ -234,6 +234,9 @@ public class FocalDistiller extends TensorMethod implements CongruentTrainer {
 
     @Override
     public CongruentResult train(ModelHandle reference, LabelledSet training, LabelledSet evaluation, Progress progress) {
+        if (reference == null || training == null) {
+            throw new IllegalArgumentException((reference == null ? "reference" : "training") + " must be given (null)");
+        }
         ModelStore s = store;
         if (s == null) {
             throw new IllegalStateException("model " + reference + " is a stored model, but no model store is running");

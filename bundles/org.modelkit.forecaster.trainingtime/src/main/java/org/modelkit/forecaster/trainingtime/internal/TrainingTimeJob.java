@@ -92,6 +92,10 @@ public class TrainingTimeJob extends TensorMethod implements TrainingTimePredict
 
     @Override
     public TrainingForecast predict(ModelHandle model, LabelledSet training, TrainingPlan plan, Progress progress) {
+        if (model == null || training == null || plan == null) {
+            throw new IllegalArgumentException((model == null ? "model" : training == null ? "training" : "plan")
+                    + " must be given (null)");
+        }
         ModelStore s = store;
         if (s == null) {
             throw new IllegalStateException("model " + model + " is a stored model, but no model store is running");

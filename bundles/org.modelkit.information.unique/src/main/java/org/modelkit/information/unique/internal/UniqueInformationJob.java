@@ -89,12 +89,19 @@ public class UniqueInformationJob extends TensorMethod implements InformationEst
 
     @Override
     public SampleInformation estimate(ModelHandle model, LabelledSet training, Progress progress) {
+        if (training == null) {
+            throw new IllegalArgumentException("training must be given (null)");
+        }
         return estimate(model, training, training.features(), settings(config), progress);
     }
 
     @Override
     public SampleInformation estimate(ModelHandle model, LabelledSet training, Tensor validation, InformationSettings settings,
             Progress progress) {
+        if (model == null || training == null || validation == null || settings == null) {
+            throw new IllegalArgumentException((model == null ? "model" : training == null ? "training" : validation == null
+                    ? "validation" : "settings") + " must be given (null)");
+        }
         ModelStore s = store;
         if (s == null) {
             throw new IllegalStateException("model " + model + " is a stored model, but no model store is running");

@@ -143,6 +143,9 @@ public class DystabSegmenter extends TensorMethod implements ImageSegmenter, Seg
 
     @Override
     public Mask segment(Frame frame) {
+        if (frame == null) {
+            throw new IllegalArgumentException("frame must be given (null)");
+        }
         return images(List.of(frame), null).get(0);
     }
 
@@ -209,6 +212,9 @@ public class DystabSegmenter extends TensorMethod implements ImageSegmenter, Seg
 
     /** The same, with the masks of the last round (the tests and the command read them). */
     Bootstrap.Outcome bootstrap(BootstrapRequest request, Progress progress) {
+        if (request == null) {
+            throw new IllegalArgumentException("request must be given (null)");
+        }
         Settings s = settings;
         return Bootstrap.train(request, s.dynamic(), s.bootstrap(), backend(), progress);
     }

@@ -153,11 +153,17 @@ public class TanlTranslator extends TensorMethod implements StructuredTranslator
 
     @Override
     public StructuredOutput translate(String task, String sentence) {
+        if (sentence == null || sentence.isBlank()) {
+            throw new IllegalArgumentException("sentence is " + (sentence == null ? "null" : "blank"));
+        }
         return translateDetailed(task, sentence).output();
     }
 
     @Override
     public Translation translateDetailed(String task, String input) {
+        if (input == null) {
+            throw new IllegalArgumentException("the input is null");
+        }
         return translate(null, task, List.of(input), Progress.NONE).get(0);
     }
 
