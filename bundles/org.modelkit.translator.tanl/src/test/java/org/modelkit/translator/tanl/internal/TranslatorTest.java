@@ -94,8 +94,12 @@ class TranslatorTest {
 
     @Test
     void badInputIsRefusedWithOneLine() throws IOException {
-        assertEquals("the input is blank", assertThrows(IllegalArgumentException.class,
+        assertEquals("sentence is blank", assertThrows(IllegalArgumentException.class,
                 () -> tanl.translate("ner", "   ")).getMessage());
+        assertEquals("sentence is null", assertThrows(IllegalArgumentException.class,
+                () -> tanl.translate("ner", null)).getMessage());
+        assertEquals("the input is blank", assertThrows(IllegalArgumentException.class,
+                () -> tanl.translateDetailed("ner", "   ")).getMessage());
         assertEquals("unknown task 'conll04'; this model knows: ner", assertThrows(IllegalArgumentException.class,
                 () -> tanl.translate("conll04", "Alice met Bruno")).getMessage());
         String longer = String.join(" ", java.util.Collections.nCopies(200, "the"));
