@@ -186,6 +186,10 @@ public final class Csv {
                         throw new FormatException(path, "data row " + (i + 1) + ": label " + v
                                 + " is not a non-negative integer");
                     }
+                    if (v > Sources.MAX_LABEL) {
+                        throw new FormatException(path, "data row " + (i + 1) + ": label " + v + " is above "
+                                + Sources.MAX_LABEL + "; classes are numbered from 0, so name them instead");
+                    }
                     y[i] = (int) v;
                     if (names != null && y[i] >= names.size()) {
                         throw new FormatException(path, "data row " + (i + 1) + ": label " + y[i] + ", but the header names "

@@ -101,7 +101,7 @@ public final class GraphTool {
             int n = (int) nl;
             // the smallest unsigned type holding every index 0..N-1 (graph-tool compares N with the type's maximum)
             int width = n <= 0xFF ? 1 : n <= 0xFFFF ? 2 : 4;
-            int[] srcs = new int[Math.min(n * 4 + 16, 1 << 20)];
+            int[] srcs = new int[(int) Math.min(4L * n + 16, 1 << 20)]; // long: 4n overflowed (fuzzing found it)
             int[] dsts = new int[srcs.length];
             int m = 0;
             for (int u = 0; u < n; u++) {

@@ -141,7 +141,7 @@ public final class Idx {
      * @param path an IDX file of an integer type with 1 dimension
      * @return the labels
      * @throws FormatException if the file is malformed, of a floating type, not 1-dimensional, or
-     *                         holds a negative label
+     *                         holds a negative label or one above 65,535
      * @throws IOException     if the file cannot be read
      */
     public static int[] readLabels(Path path) throws IOException {
@@ -157,6 +157,9 @@ public final class Idx {
             labels[i] = (int) a.values()[i];
             if (labels[i] < 0) {
                 throw new FormatException(path, "label " + i + " is negative (" + labels[i] + ")");
+            }
+            if (a.values()[i] > Sources.MAX_LABEL) {
+                throw new FormatException(path, "label " + i + " is " + (long) a.values()[i] + ", above " + Sources.MAX_LABEL);
             }
         }
         return labels;

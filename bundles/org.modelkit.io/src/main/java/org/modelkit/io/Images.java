@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.modelkit.api.data.Frame;
 import org.modelkit.api.data.Mask;
 
@@ -23,6 +26,12 @@ import org.modelkit.api.data.Mask;
 public final class Images {
     /** Largest width or height accepted, so a corrupt header cannot make us allocate gigabytes. */
     public static final int MAX_SIDE = 1 << 15;
+
+    /**
+     * Largest PNG or JPEG read, in pixels (16.7 million, e.g. 4096x4096): the JDK's decoders allocate the whole raster
+     * from the header before they see the data, up to 8 bytes a pixel.
+     */
+    public static final long MAX_PIXELS = 1L << 24;
 
     private Images() {
     }
@@ -42,16 +51,32 @@ public final class Images {
             return readPgm(path);
         }
         if (name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg")) {
-            BufferedImage img;
-            try (InputStream in = Sources.open(path)) {
-                img = ImageIO.read(in);
-            } catch (javax.imageio.IIOException e) {
-                throw new FormatException(path, "cannot be decoded: " + e.getMessage());
+            try (InputStream in = Sources.open(path); ImageInputStream iis = ImageIO.createImageInputStream(in)) {
+                Iterator<ImageReader> readers = iis == null ? null : ImageIO.getImageReaders(iis);
+                if (readers == null || !readers.hasNext()) {
+                    throw new FormatException(path, "is not a PNG or JPEG image");
+                }
+                ImageReader reader = readers.next();
+                try {
+                    reader.setInput(iis, true, true);
+                    // the size from the header, before the decoder allocates a raster of that size
+                    long w = reader.getWidth(0);
+                    long h = reader.getHeight(0);
+                    if (w < 1 || h < 1 || w > MAX_SIDE || h > MAX_SIDE || w * h > MAX_PIXELS) {
+                        throw new FormatException(path, "declares " + w + "x" + h + " pixels; at most " + MAX_SIDE
+                                + " a side and " + MAX_PIXELS + " in all are read");
+                    }
+                    return fromBufferedImage(reader.read(0));
+                } finally {
+                    reader.dispose();
+                }
+            } catch (FormatException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                // the JDK's decoders answer some malformed streams with an EOFException without a message, or with
+                // an unchecked exception from deep inside (found by fuzzing: ReadersFuzzTest)
+                throw new FormatException(path, "cannot be decoded: " + describe(e));
             }
-            if (img == null) {
-                throw new FormatException(path, "is not a PNG or JPEG image");
-            }
-            return fromBufferedImage(img);
         }
         throw new FormatException(path, "unknown image type; expected .pgm, .png, .jpg or .jpeg");
     }
@@ -102,6 +127,12 @@ public final class Images {
             }
         }
         return new Frame(w, h, 3, px);
+    }
+
+    /** @return an exception's message, or its type where it has none */
+    static String describe(Exception e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
     private static Frame readPgm(Path path) throws IOException {

@@ -53,6 +53,8 @@ public final class Json {
             return v;
         } catch (JsonParseException e) {
             throw new FormatException(source, "is not valid JSON for " + type.getSimpleName() + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw malformed(source, type, e);
         }
     }
 
@@ -89,11 +91,22 @@ public final class Json {
         } catch (JsonParseException e) {
             throw new FormatException(path, "is not valid JSON for " + type.getSimpleName() + ": " + e.getMessage());
         } catch (RuntimeException e) {
-            // Gson wraps what a record's constructor throws (its validation) in a plain RuntimeException
-            if (e.getCause() instanceof IllegalArgumentException bad) {
-                throw new FormatException(path, "does not hold a valid " + type.getSimpleName() + ": " + bad.getMessage());
-            }
-            throw e;
+            throw malformed(String.valueOf(path.getFileName()), type, e);
         }
+    }
+
+    /**
+     * What Gson throws besides {@link JsonParseException} on malformed text, as a {@link FormatException}: a record
+     * constructor's refusal (wrapped by Gson in a plain RuntimeException), and whatever else its readers throw on text
+     * they cannot take. Fuzzing found a {@link NumberFormatException} (a lenient read of an unquoted word as a number),
+     * {@link IllegalStateException} (a value of the wrong kind) and a {@link NullPointerException} (a map key read as
+     * null); the only code in the try blocks is Gson's parse, so every unchecked exception there is the text's fault.
+     */
+    private static FormatException malformed(String source, Class<?> type, RuntimeException e) {
+        if (e.getCause() instanceof IllegalArgumentException bad) {
+            return new FormatException(source, "does not hold a valid " + type.getSimpleName() + ": " + bad.getMessage());
+        }
+        return new FormatException(source, "is not valid JSON for " + type.getSimpleName() + ": " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage()));
     }
 }

@@ -169,7 +169,15 @@ public final class ResultFolders {
             if (sep != 64 || !line.substring(0, 64).matches("[0-9a-f]{64}")) {
                 throw new FormatException(m, "line " + lineNo + " is not '<sha-256 hex>  <file name>'");
             }
-            listed.put(line.substring(sep + 2), line.substring(0, 64));
+            String name = line.substring(sep + 2);
+            // a plain name of a file in this folder: no separator (nothing outside it is read), no NUL (the path API
+            // throws InvalidPathException on one: fuzzing found it), not . or ..
+            if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0 || name.indexOf('\\') >= 0
+                    || name.indexOf('\0') >= 0) {
+                throw new FormatException(m, "line " + lineNo + " names '" + Csv.abbreviate(name.replace('\0', '?'))
+                        + "', not a file of the folder");
+            }
+            listed.put(name, line.substring(0, 64));
         }
         for (Map.Entry<String, String> e : listed.entrySet()) {
             Path f = dir.resolve(e.getKey());

@@ -15,6 +15,12 @@ final class Sources {
     private Sources() {
     }
 
+    /**
+     * The largest class label a file may hold (65,535): a set's classes are numbered 0 to the largest label, so one
+     * corrupt label of 2^31 - 1 would otherwise name two billion classes (fuzzing found it).
+     */
+    static final int MAX_LABEL = 65_535;
+
     /** Opens a file, transparently un-gzipping it; missing files get a clear message. */
     static InputStream open(Path path) throws IOException {
         if (!Files.exists(path)) {

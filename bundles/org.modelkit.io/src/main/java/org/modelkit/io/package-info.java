@@ -10,9 +10,13 @@
  *
  * <p>Writers are atomic: they write to a temporary file in the target's directory and rename it
  * into place, so a failed write leaves the previous file (or no file) and never a half-written one.
+ *
+ * <p>1.8.0: {@link org.modelkit.io.Images#MAX_PIXELS}; every reader is fuzzed (ReadersFuzzTest), and what that found is
+ * refused with a {@link org.modelkit.io.FormatException} (class labels above 65,535, manifest lines naming a file
+ * outside their folder, PNG and JPEG headers larger than the bound).
  */
 @Export
-@Version("1.7.0")
+@Version("1.8.0")
 package org.modelkit.io;
 
 import org.osgi.annotation.bundle.Export;

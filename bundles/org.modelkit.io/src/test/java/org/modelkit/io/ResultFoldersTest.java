@@ -42,6 +42,17 @@ class ResultFoldersTest {
     }
 
     @Test
+    void aManifestThatNamesAFileOutsideTheFolderIsRefused() throws IOException {
+        Path out = publish(tmp.resolve("run"), "a", "b");
+        Files.writeString(tmp.resolve("secret.txt"), "s");
+        String digest = ResultFolders.manifest(tmp).lines().filter(l -> l.endsWith("secret.txt")).findFirst().orElseThrow()
+                .substring(0, 64);
+        Files.writeString(out.resolve(ResultFolders.MANIFEST), digest + "  ../secret.txt\n", java.nio.file.StandardOpenOption.APPEND);
+        FormatException e = assertThrows(FormatException.class, () -> ResultFolders.verify(out));
+        assertTrue(e.getMessage().contains("names '../secret.txt', not a file of the folder"), e.getMessage());
+    }
+
+    @Test
     void aMixedFolderIsRefusedNamingTheFileThatDoesNotBelong() throws IOException {
         Path first = publish(tmp.resolve("one"), "one a", "one b");
         Path second = publish(tmp.resolve("two"), "two a", "two b");

@@ -52,17 +52,25 @@ public final class ModelFiles {
         if (!Files.exists(dir.resolve(SPEC)) || !Files.exists(dir.resolve(PARAMETERS))) {
             throw new FormatException(dir, "lacks " + SPEC + " or " + PARAMETERS);
         }
-        ModelSpec spec;
-        try {
-            spec = Json.read(dir.resolve(SPEC), ModelSpec.class);
-            spec = new ModelSpec(spec.architecture(), spec.classes(), spec.nonlinearity(), spec.batchNorm(), spec.hidden(),
-                    spec.input());
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new FormatException(dir.resolve(SPEC), "is not a model description: " + e.getMessage());
-        }
+        ModelSpec spec = spec(dir.resolve(SPEC));
         Block block = spec.build();
         block.initialize(manager, DataType.FLOAT32, spec.batchShape(1));
         Parameters.load(block, manager, dir.resolve(PARAMETERS));
         return new Loaded(spec, block);
+    }
+
+    /**
+     * Reads a model.json (ModelSpecFuzzTest fuzzes it).
+     *
+     * @throws FormatException naming the file if it is not valid JSON or not a valid description
+     */
+    static ModelSpec spec(Path file) throws IOException {
+        try {
+            ModelSpec spec = Json.read(file, ModelSpec.class);
+            return new ModelSpec(spec.architecture(), spec.classes(), spec.nonlinearity(), spec.batchNorm(), spec.hidden(),
+                    spec.input());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new FormatException(file, "is not a model description: " + e.getMessage());
+        }
     }
 }

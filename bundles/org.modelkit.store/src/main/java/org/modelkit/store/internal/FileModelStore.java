@@ -357,6 +357,9 @@ public final class FileModelStore implements ModelStore {
         Path f = root.resolve(h.id()).resolve(h.version()).resolve(META);
         try {
             return Meta.parse(Files.readString(f, StandardCharsets.UTF_8));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ModelIntegrityException("model " + h + ": " + f + " is not valid metadata: not UTF-8 text", META, null,
+                    null);
         } catch (NoSuchFileException e) {
             throw new ModelIntegrityException("model " + h + ": " + f + " is missing", META, null, null);
         } catch (IOException e) {
@@ -384,6 +387,8 @@ public final class FileModelStore implements ModelStore {
         }
         try {
             return StateFile.parse(Files.readString(f, StandardCharsets.UTF_8));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalStateException("model " + id + ": " + f + " is damaged: not UTF-8 text");
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("model " + id + ": " + f + " is damaged: " + e.getMessage());
         }

@@ -57,14 +57,26 @@ record Meta(int schema, String id, int version, List<String> formats, String spe
                     || m.formats() == null) {
                 throw new IllegalArgumentException("it lacks id, creator, created, formats or files");
             }
+            // what a store's reader parses later, checked here so a damaged file is refused as one
+            java.time.Instant.parse(m.created());
+            if (m.parent() != null) {
+                org.modelkit.api.model.ModelHandle.parse(m.parent());
+            }
             return m;
         } catch (JsonParseException e) {
             throw new IllegalArgumentException("it is not valid JSON: " + e.getMessage());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("created '" + e.getParsedString() + "' is not an ISO-8601 instant");
+        } catch (IllegalArgumentException e) {
+            throw e;
         } catch (RuntimeException e) {
+            // Gson wraps what the constructor throws (a null list, ModelFile's checks) and throws others of its own on
+            // text it cannot take (found by fuzzing, StoreFilesFuzzTest): all of them mean a damaged file
             if (e.getCause() instanceof IllegalArgumentException bad) {
                 throw bad;
             }
-            throw e;
+            throw new IllegalArgumentException("it does not hold valid metadata: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
     }
 

@@ -53,10 +53,23 @@ record StateFile(int current, Map<Integer, Entry> versions) {
                         || e.getValue().digest() == null) {
                     throw new IllegalArgumentException("version " + e.getKey() + " lacks a state or digest");
                 }
+                // what the store parses later, checked here so a damaged file is refused as one
+                org.modelkit.api.model.StoredModel.State.valueOf(e.getValue().state().toUpperCase(java.util.Locale.ROOT));
+                if (e.getValue().purged() != null) {
+                    java.time.Instant.parse(e.getValue().purged());
+                }
             }
             return s;
         } catch (JsonParseException e) {
             throw new IllegalArgumentException("it is not valid JSON: " + e.getMessage());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("purged '" + e.getParsedString() + "' is not an ISO-8601 instant");
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // what else Gson throws on text it cannot take (found by fuzzing, StoreFilesFuzzTest)
+            throw new IllegalArgumentException("it does not hold a valid state: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
     }
 }

@@ -18,7 +18,8 @@ import org.modelkit.api.model.StoredModel;
  * <li>{@code park ID PHASE SEED}: publishes a version of three 8 MB files and parks at PHASE (a store hook
  * phase, or "writing-file-2" inside the writer)
  * <li>{@code promote ID VERSION}: promotes, parking while state.json is replaced
- * <li>{@code loop ID SEED}: publishes, promotes the new version, removes and purges the old one, forever
+ * <li>{@code loop ID SEED}: publishes, promotes the new version, removes and purges the old one, forever, printing
+ * "CYCLED ID@N" after each round
  * <li>{@code publish ID COUNT TAG}: publishes COUNT versions with distinct contents, then exits
  * </ul>
  */
@@ -53,6 +54,8 @@ public final class StoreChild {
                         store.remove(before.handle());
                         store.purge(before.handle());
                     }
+                    System.out.println("CYCLED " + m.handle());
+                    System.out.flush();
                 }
             }
             case "publish" -> {
