@@ -42,6 +42,7 @@ public final class AtomicFiles {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
+        cleanStale(abs);
         Path tmp;
         try {
             tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
@@ -70,6 +71,29 @@ public final class AtomicFiles {
             if (!done) {
                 Files.deleteIfExists(tmp);
             }
+        }
+    }
+
+    /** How old a temporary sibling must be before a write removes it: younger ones may be another writer's. */
+    static final long STALE_MILLIS = 3_600_000L;
+
+    /**
+     * Removes what a killed writer of this target left: its hidden temporary files ({@code .NAME*.tmp}) and
+     * {@link #writeAll}'s backups ({@code .NAME.previous-*}) older than {@link #STALE_MILLIS}. Never fails a write.
+     */
+    static void cleanStale(Path abs) {
+        String name = abs.getFileName().toString();
+        long before = System.currentTimeMillis() - STALE_MILLIS;
+        try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(abs.getParent(), "." + name + "*")) {
+            for (Path p : s) {
+                String n = p.getFileName().toString();
+                if ((n.endsWith(".tmp") || n.startsWith("." + name + ".previous-")) && Files.isRegularFile(p)
+                        && Files.getLastModifiedTime(p).toMillis() < before) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // cleaning is a courtesy: the write goes on
         }
     }
 
@@ -104,6 +128,7 @@ public final class AtomicFiles {
             for (java.util.Map.Entry<Path, Writer> e : files.entrySet()) {
                 Path abs = targets.get(i++);
                 Files.createDirectories(abs.getParent());
+                cleanStale(abs);
                 Path tmp;
                 try {
                     tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");

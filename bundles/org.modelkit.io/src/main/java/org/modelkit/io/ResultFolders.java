@@ -88,6 +88,7 @@ public final class ResultFolders {
      */
     public static void publish(Path staged, Path target) throws IOException {
         Path abs = target.toAbsolutePath().normalize();
+        recover(abs); // before this staged folder has a manifest, so that it is not taken for a complete one
         AtomicFiles.writeString(staged.resolve(MANIFEST), manifest(staged));
         cleanSiblings(abs, staged);
         Path old = null;
@@ -153,6 +154,7 @@ public final class ResultFolders {
      * @throws IOException     if a file cannot be read
      */
     public static void verify(Path dir) throws IOException {
+        recover(dir);
         Path m = dir.resolve(MANIFEST);
         if (!Files.isRegularFile(m)) {
             throw new FormatException(dir, "has no " + MANIFEST + ", so its files cannot be shown to belong together"
@@ -240,6 +242,60 @@ public final class ResultFolders {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to);
+        }
+    }
+
+    /**
+     * Puts back a result folder that a process killed between {@link #publish}'s two renames left absent (the
+     * earlier result moved aside, the new one not yet in place): the new one if its staged folder is complete (its
+     * manifest, written before the renames, verifies), else the earlier one. {@link #verify} and {@link #publish}
+     * call it; a reader that looks into a result folder before verifying it calls it first.
+     *
+     * @param target a result folder
+     * @return whether a folder was put back
+     * @throws IOException if the folder's siblings cannot be listed or the rename fails
+     * @since 1.8
+     */
+    public static boolean recover(Path target) throws IOException {
+        Path abs = target.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        if (Files.exists(abs) || parent == null || !Files.isDirectory(parent)) {
+            return false;
+        }
+        String prefix = "." + abs.getFileName() + ".";
+        Path staged = null;
+        Path old = null;
+        try (Stream<Path> s = Files.list(parent)) {
+            for (Path p : s.sorted(Comparator.comparing(ResultFolders::modified)).toList()) {
+                String n = p.getFileName().toString();
+                if (!Files.isDirectory(p)) {
+                    continue;
+                }
+                if (n.startsWith(prefix + "partial-") && Files.isRegularFile(p.resolve(MANIFEST))) {
+                    try {
+                        verify(p);
+                        staged = p; // the newest complete one wins
+                    } catch (FormatException e) {
+                        // written only in part: not a result
+                    }
+                } else if (n.startsWith(prefix + "old-")) {
+                    old = p;
+                }
+            }
+        }
+        Path back = staged != null ? staged : old;
+        if (back == null) {
+            return false;
+        }
+        move(back, abs);
+        return true;
+    }
+
+    private static long modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return 0;
         }
     }
 

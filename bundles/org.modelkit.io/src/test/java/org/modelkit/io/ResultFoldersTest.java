@@ -42,6 +42,30 @@ class ResultFoldersTest {
     }
 
     @Test
+    void aPublicationKilledBetweenItsTwoRenamesIsPutBackByTheNextReader() throws IOException {
+        // the state a SIGKILL between publish's renames leaves: the earlier result aside as .run.old-*, the target absent
+        Path out = publish(tmp.resolve("run"), "first a", "first b");
+        Path aside = tmp.resolve(".run.old-x");
+        Files.move(out, aside);
+        ResultFolders.verify(out);
+        assertEquals("first a", Files.readString(out.resolve("a.params")), "the earlier result is back");
+        // ... and with the new result staged whole (its manifest written), the new one is put in place
+        Path staged = ResultFolders.stage(out);
+        Files.writeString(staged.resolve("a.params"), "second a");
+        Files.writeString(staged.resolve("b.json"), "second b");
+        Files.writeString(staged.resolve(ResultFolders.MANIFEST), ResultFolders.manifest(staged));
+        Files.move(out, aside);
+        assertTrue(ResultFolders.recover(out));
+        assertEquals("second a", Files.readString(out.resolve("a.params")), "the complete new result is put in place");
+        ResultFolders.verify(out);
+        // a staged folder without its manifest is not a result: nothing to put back beyond the aside one
+        Path partial = ResultFolders.stage(tmp.resolve("other"));
+        Files.writeString(partial.resolve("a.txt"), "half");
+        assertFalse(ResultFolders.recover(tmp.resolve("other")));
+        assertFalse(Files.exists(tmp.resolve("other")));
+    }
+
+    @Test
     void aManifestThatNamesAFileOutsideTheFolderIsRefused() throws IOException {
         Path out = publish(tmp.resolve("run"), "a", "b");
         Files.writeString(tmp.resolve("secret.txt"), "s");

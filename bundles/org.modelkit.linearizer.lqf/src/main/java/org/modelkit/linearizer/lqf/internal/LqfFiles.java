@@ -58,6 +58,7 @@ final class LqfFiles {
      *                         belong together
      */
     static Read read(Path dir, NDManager m) throws IOException {
+        ResultFolders.recover(dir); // a publication killed between its two renames leaves the folder aside
         if (!Files.exists(dir.resolve(LQF)) || !Files.exists(dir.resolve(DELTA))) {
             throw new FormatException(dir.toString(), "is not a model written by modelkit:finetune (no " + LQF + " or "
                     + DELTA + ")");
