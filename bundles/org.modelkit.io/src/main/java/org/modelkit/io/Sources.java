@@ -36,13 +36,50 @@ final class Sources {
         in.reset();
         if (b0 == 0x1f && b1 == 0x8b) {
             try {
-                return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+                return new BufferedInputStream(new GzipChecked(new GZIPInputStream(in, 1 << 16), path), 1 << 16);
             } catch (ZipException | EOFException e) {
                 in.close();
                 throw new FormatException(path, "corrupt gzip header: " + e.getMessage());
             }
         }
         return in;
+    }
+
+    /**
+     * A gzip stream whose truncation or corruption past the header is a {@link FormatException} naming the file: the
+     * JDK throws a bare {@code EOFException} without a message when the trailer is cut short (fuzzing found it, through
+     * every reader of gzip files), and a {@code ZipException} for corrupt data.
+     */
+    private static final class GzipChecked extends java.io.FilterInputStream {
+        private final Path path;
+
+        GzipChecked(InputStream in, Path path) {
+            super(in);
+            this.path = path;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (EOFException | ZipException e) {
+                throw corrupt(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (EOFException | ZipException e) {
+                throw corrupt(e);
+            }
+        }
+
+        private FormatException corrupt(IOException e) {
+            return new FormatException(path, "the gzip data is truncated or corrupt"
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        }
     }
 
     /** Whether the file is gzip-compressed (so its length says nothing about the content's size). */

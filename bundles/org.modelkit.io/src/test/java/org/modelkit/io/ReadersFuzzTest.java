@@ -18,7 +18,8 @@ import org.modelkit.api.data.Tensor;
 /**
  * Fuzz targets for every reader of this bundle (Jazzer). The contract each input must keep: the reader returns a valid
  * value or throws its declared exception ({@link IOException}, mostly {@link FormatException}; {@link LabelledFiles}
- * also {@link IllegalArgumentException}) with a message; never another exception, never more than a second, never
+ * also {@link IllegalArgumentException}) with a message; never another exception, never more than a second of CPU
+ * (measured on the reading thread, so a busy machine does not count), never
  * more memory than the 256 MB heap the fuzz runs get (an {@link OutOfMemoryError} fails the target).
  *
  * <p>{@code mvn verify} replays the committed inputs ({@code src/test/resources/org/modelkit/io/ReadersFuzzTestInputs/
@@ -26,6 +27,9 @@ import org.modelkit.api.data.Tensor;
  * benchmarks/fuzz/run} fuzzes each target ({@code JAZZER_FUZZ=1}, one JVM per target).
  */
 class ReadersFuzzTest {
+    /** The reading thread's CPU time: the one-second bound is on work, not on waiting for a busy machine. */
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+
     /** The per-input time bound. */
     static final long LIMIT_NANOS = 1_000_000_000L;
 
@@ -91,7 +95,7 @@ class ReadersFuzzTest {
 
     /** Runs one read under the contract; anything else escapes and is the finding. */
     static void check(String target, Read read, boolean illegalArgumentDeclared) {
-        long t0 = System.nanoTime();
+        long t0 = CPU.getCurrentThreadCpuTime();
         try {
             Object v = read.read();
             if (v == null) {
@@ -105,10 +109,10 @@ class ReadersFuzzTest {
             }
             requireMessage(target, e);
         }
-        long took = System.nanoTime() - t0;
+        long took = CPU.getCurrentThreadCpuTime() - t0;
         if (took > LIMIT_NANOS) {
-            throw new AssertionError(target + " took " + took / 1_000_000 + " ms on one input (limit " + LIMIT_NANOS / 1_000_000
-                    + " ms)");
+            throw new AssertionError(target + " took " + took / 1_000_000 + " ms of CPU on one input (limit "
+                    + LIMIT_NANOS / 1_000_000 + " ms)");
         }
     }
 

@@ -66,9 +66,11 @@ public final class ModelFiles {
      */
     static ModelSpec spec(Path file) throws IOException {
         try {
-            ModelSpec spec = Json.read(file, ModelSpec.class);
-            return new ModelSpec(spec.architecture(), spec.classes(), spec.nonlinearity(), spec.batchNorm(), spec.hidden(),
-                    spec.input());
+            ModelSpec read = Json.read(file, ModelSpec.class);
+            ModelSpec spec = new ModelSpec(read.architecture(), read.classes(), read.nonlinearity(), read.batchNorm(),
+                    read.hidden(), read.input());
+            spec.build(); // what the constructor does not check (a hidden width of -128: fuzzing found it) fails here
+            return spec;
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new FormatException(file, "is not a model description: " + e.getMessage());
         }

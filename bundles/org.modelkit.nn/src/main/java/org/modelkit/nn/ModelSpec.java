@@ -34,6 +34,19 @@ public record ModelSpec(String architecture, int classes, String nonlinearity, b
             throw new IllegalArgumentException("small-resnet needs hidden = {width, blocks}, got " + Arrays.toString(hidden));
         }
         input = input.clone();
+        // sizes a network cannot have (a negative input side reached DJL's Shape: fuzzing found it, ModelSpecFuzzTest)
+        for (int d : input) {
+            if (d < 1) {
+                throw new IllegalArgumentException("input shape " + Arrays.toString(input) + " of model '" + architecture
+                        + "' has a side below 1");
+            }
+        }
+        for (int h : hidden) {
+            if (h < 1) {
+                throw new IllegalArgumentException("hidden " + Arrays.toString(hidden) + " of model '" + architecture
+                        + "' holds a size below 1");
+            }
+        }
     }
 
     private static Networks.Nonlinearity nonlinearity(String n) {

@@ -13,6 +13,9 @@ import java.nio.file.Path;
  * blocks; anything else is refused with a {@link org.modelkit.io.FormatException} that has a message.
  */
 class ModelSpecFuzzTest {
+    /** The reading thread's CPU time: the one-second bound is on work, not on waiting for a busy machine. */
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+
     private static final Path FILE;
 
     static {
@@ -37,7 +40,7 @@ class ModelSpecFuzzTest {
     @FuzzTest
     void modelSpec(byte[] data) throws IOException {
         Files.write(FILE, data);
-        long t0 = System.nanoTime();
+        long t0 = CPU.getCurrentThreadCpuTime();
         ModelSpec spec;
         try {
             spec = ModelFiles.spec(FILE);
@@ -49,9 +52,9 @@ class ModelSpecFuzzTest {
         }
         spec.build();
         spec.batchShape(1);
-        long took = System.nanoTime() - t0;
+        long took = CPU.getCurrentThreadCpuTime() - t0;
         if (took > 1_000_000_000L) {
-            throw new AssertionError("model.json took " + took / 1_000_000 + " ms");
+            throw new AssertionError("model.json took " + took / 1_000_000 + " ms of CPU");
         }
     }
 }
