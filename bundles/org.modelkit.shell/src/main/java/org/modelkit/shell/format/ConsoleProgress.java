@@ -133,7 +133,8 @@ public final class ConsoleProgress implements Progress {
         if (Thread.currentThread() == owner && Thread.interrupted()) {
             cancelled.set(true);
         }
-        return cancelled.get() || owner.isInterrupted();
+        // a call past its modelkit.timeout is interrupted in its own thread, which may not be the one that made this
+        return cancelled.get() || owner.isInterrupted() || Timeouts.expired(owner) || Timeouts.expired(Thread.currentThread());
     }
 
     @Override

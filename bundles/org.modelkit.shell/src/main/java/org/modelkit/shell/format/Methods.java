@@ -18,6 +18,12 @@ import org.osgi.framework.ServiceReference;
  * whether it completed, failed or was cancelled. {@link #call} and {@link #using} see the outcome; a handle from
  * {@link #hold} is timed from hold to close and counts as completed unless the thread was interrupted or the body
  * called {@link Held#failed} with what it threw.
+ *
+ * <p>{@link #call} and {@link #using} run the call under its time limit, {@code modelkit.timeout} (the method's
+ * own setting, else the framework's {@code modelkit.timeout.inference} or {@code modelkit.timeout.training},
+ * else 10 minutes for inference and none for the rest): past it the call is interrupted and the command throws
+ * {@link CallTimeoutException}, also when the call ignores the interrupt (it then runs on in its own thread, named in the
+ * message). A handle from {@link #hold} has no limit.
  */
 public final class Methods {
     private Methods() {
@@ -74,13 +80,26 @@ public final class Methods {
             Call<Held<S>, R, E> body) throws E {
         try (Held<S> held = hold(context, type, kind, name)) {
             try {
-                R r = body.apply(held);
+                Timeouts.Limit limit = Timeouts.of(context, held.ref, type);
+                R r = limit == null ? body.apply(held) : Methods.<R, E>limited(limit, kind + " '" + held.name() + "'",
+                        () -> body.apply(held));
                 held.outcome = null;
                 return r;
             } catch (Throwable t) {
                 held.outcome = t;
                 throw t;
             }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R, E extends Exception> R limited(Timeouts.Limit limit, String what, Timeouts.Body<R> body) throws E {
+        try {
+            return Timeouts.run(limit, what, body);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw (E) t; // what the body threw: an E, the only checked exception a Call may throw
         }
     }
 

@@ -9,7 +9,7 @@
  * {@code toString()} gives the same text for scripts ({@code echo (modelkit:methods)}).
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package org.modelkit.shell.format;
 
 import org.osgi.annotation.bundle.Export;
