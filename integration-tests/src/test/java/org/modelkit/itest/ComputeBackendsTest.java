@@ -252,10 +252,24 @@ class ComputeBackendsTest {
         assertThrows(java.io.IOException.class, () -> pt.load(onnx, org.modelkit.compute.api.ModelFormat.TORCHSCRIPT));
     }
 
+    /**
+     * Issue 20's soak: backend swaps under load from 4 threads, memory sampled every 50 swaps. 200 swaps in
+     * {@code mvn verify}; {@code benchmarks/soak/run} sets {@code modelkit.soak.swaps=1000}.
+     */
     @Test
-    void swapUnderLoad() throws Exception {
+    void swapUnderLoadKeepsMemoryFlat() throws Exception {
+        int swaps = Integer.parseInt(String.valueOf(java.util.Objects.requireNonNullElse(
+                context.getProperty("modelkit.soak.swaps"), "200")));
+        assertTrue(swaps >= 100, "modelkit.soak.swaps " + swaps + ": at least 100");
         int activations = probe.activations.get();
+        TensorBackend pytorch = (TensorBackend) context.getService(await("pytorch-cpu"));
+        Memory.Sample start = Memory.sample(pytorch); // before the load: its calls hold managers while they run
+        System.out.println("soak, swaps under load: start: " + start.line());
         AtomicBoolean stop = new AtomicBoolean();
+        // the load pauses while memory is sampled, so a sample holds no call's buffers in flight (they made RSS under
+        // load swing by 20 %); the swaps do not pause
+        AtomicBoolean paused = new AtomicBoolean();
+        AtomicInteger busy = new AtomicInteger();
         AtomicInteger calls = new AtomicInteger();
         List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
@@ -264,11 +278,20 @@ class ComputeBackendsTest {
             Random rnd = new Random(w);
             Thread t = new Thread(() -> {
                 while (!stop.get()) {
+                    if (paused.get()) {
+                        Thread.onSpinWait();
+                        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                        continue;
+                    }
                     float[] x = new float[16];
                     for (int i = 0; i < x.length; i++) {
                         x[i] = (float) rnd.nextGaussian();
                     }
+                    busy.incrementAndGet();
                     try {
+                        if (paused.get()) {
+                            continue;
+                        }
                         SwapProbe.Result r = probe.reluTimesX(x);
                         for (int i = 0; i < x.length; i++) {
                             float expected = Math.max(0, x[i]) * x[i];
@@ -280,27 +303,57 @@ class ComputeBackendsTest {
                         calls.incrementAndGet();
                     } catch (Throwable e) {
                         failures.add(e);
+                    } finally {
+                        busy.decrementAndGet();
                     }
                 }
             });
             t.start();
             workers.add(t);
         }
-        for (int i = 0; i < 100; i++) {
-            session.execute("modelkit:backend use " + (i % 2 == 0 ? "onnx-cpu" : "pytorch-cpu") + " test-swap");
-            Thread.sleep(20);
+        List<Memory.Sample> samples = new ArrayList<>();
+        long t0 = System.nanoTime();
+        try {
+            for (int i = 1; i <= swaps; i++) {
+                session.execute("modelkit:backend use " + (i % 2 == 1 ? "onnx-cpu" : "pytorch-cpu") + " test-swap");
+                Thread.sleep(20);
+                if (i % 50 == 0) {
+                    paused.set(true);
+                    while (busy.get() > 0) {
+                        Thread.onSpinWait();
+                    }
+                    Memory.Sample m = Memory.sample(pytorch);
+                    paused.set(false);
+                    samples.add(m);
+                    System.out.printf(java.util.Locale.ROOT, "soak, swaps under load: %d swaps, %d calls, %.0f s: %s%n",
+                            i, calls.get(), (System.nanoTime() - t0) / 1e9, m.line());
+                }
+            }
+        } finally {
+            stop.set(true);
+            for (Thread t : workers) {
+                t.join();
+            }
         }
-        stop.set(true);
-        for (Thread t : workers) {
-            t.join();
-        }
-        System.out.println("swap under load: " + calls + " calls, served by " + served + ", " + failures.size()
-                + " failures, 100 switches");
+        Memory.Sample idle = Memory.sample(pytorch);
+        System.out.println("soak, swaps under load: " + calls + " calls, served by " + served + ", " + failures.size()
+                + " failures, " + swaps + " switches; after the load: " + idle.line());
         assertEquals(List.of(), failures.stream().map(String::valueOf).limit(5).toList(), "failed calls");
-        assertTrue(calls.get() > 100, calls + " calls");
+        assertTrue(calls.get() > swaps, calls + " calls");
         assertTrue(served.getOrDefault("onnx-cpu", new AtomicInteger()).get() > 0, "onnx-cpu served: " + served);
         assertTrue(served.getOrDefault("pytorch-cpu", new AtomicInteger()).get() > 0, "pytorch-cpu served: " + served);
         assertEquals(activations, probe.activations.get(), "no re-activation");
+        // after the first 100 swaps (JIT, first loads of each backend's kernels), resident memory stays within +10 %
+        Memory.Sample after100 = samples.get(1);
+        Memory.Sample end = samples.get(samples.size() - 1);
+        assertTrue(end.rssWithinTenPercentOf(after100, Memory.Sample::trimmedRssKb), "RSS grew from " + after100.line()
+                + " to " + end.line());
+        if (after100.nmtCommittedKb() > 0) {
+            assertTrue(end.nmtCommittedKb() <= after100.nmtCommittedKb() * 1.10, "native memory grew from "
+                    + after100.line() + " to " + end.line());
+        }
+        assertEquals(start.managers(), idle.managers(), "DJL managers left open: " + idle.line());
+        assertEquals(start.arrays(), idle.arrays(), "DJL arrays left open: " + idle.line());
     }
 
     @Test
