@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,12 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modelkit.api.data.Frame;
+import org.modelkit.testkit.crash.KillHarness;
 
 /**
  * The writers killed with SIGKILL at seeded random moments: a child JVM ({@link WriterChild}) writes a CSV matrix, a
@@ -31,11 +27,11 @@ import org.modelkit.api.data.Frame;
  * version (it parses, and every value is the one its version number implies), no older than after the previous kill,
  * and the result folder must verify against its manifest. Temporary files a kill leaves are hidden names that no
  * reader takes for a result, and the next write removes those older than an hour. The number of kills is
- * {@code modelkit.crash.kills} (100 in {@code mvn verify}, about 20 aimed at each writer: a kill costs a JVM start;
+ * {@code modelkit.crash.kills} (120 in {@code mvn verify}, 24 aimed at each writer: a kill costs a JVM start;
  * {@code -Dmodelkit.crash.kills=2000} for the long run).
  */
 class AtomicWritesCrashTest {
-    static final int KILLS = Integer.getInteger("modelkit.crash.kills", 100);
+    static final int KILLS = Integer.getInteger("modelkit.crash.kills", 120);
 
     @TempDir
     Path tmp;
@@ -48,20 +44,13 @@ class AtomicWritesCrashTest {
         int mixedPairs = 0;
         int strayMax = 0;
         for (int kill = 0; kill < KILLS; kill++) {
-            Process p = start(tmp, kill * 10_000L + 1);
-            LinkedBlockingQueue<String> lines = lines(p);
-            List<String> seen = new ArrayList<>();
+            KillHarness child = KillHarness.start(WriterChild.class, List.of(), tmp.toString(), Long.toString(kill * 10_000L + 1));
             // each kill aims at one writer in turn: once that write has begun, a random wait of up to 3 ms (a cold
             // child's write takes longer, a warm one's less, so kills land inside writes, between them and in renames)
             if (kill == 0) {
-                await(lines, seen, "READY");
+                child.await("READY");
             }
-            await(lines, seen, "W " + WriterChild.KINDS.get(kill % WriterChild.KINDS.size()) + " ");
-            java.util.concurrent.locks.LockSupport.parkNanos(r.nextInt(3_000_000));
-            p.destroyForcibly();
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the child did not die");
-            lines.drainTo(seen);
-            String inFlight = inFlight(seen);
+            String inFlight = child.killDuring(WriterChild.KINDS.get(kill % WriterChild.KINDS.size()), r, 3_000_000);
             if (inFlight != null) {
                 midWrite.merge(inFlight, 1, Integer::sum);
             }
@@ -93,60 +82,6 @@ class AtomicWritesCrashTest {
             WriterChild.write(tmp, kind, 5);
         }
         assertEquals(List.of(), stray(tmp), "stray temporary files after the next writes (there were " + left.size() + ")");
-    }
-
-    static Process start(Path dir, long first) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp",
-                System.getProperty("java.class.path"), WriterChild.class.getName(), dir.toString(), Long.toString(first))
-                .redirectErrorStream(true).start();
-    }
-
-    static LinkedBlockingQueue<String> lines(Process p) {
-        LinkedBlockingQueue<String> q = new LinkedBlockingQueue<>();
-        Thread t = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String l;
-                while ((l = in.readLine()) != null) {
-                    q.add(l);
-                }
-            } catch (IOException e) {
-                // killed
-            }
-        });
-        t.setDaemon(true);
-        t.start();
-        return q;
-    }
-
-    static void await(LinkedBlockingQueue<String> q, List<String> seen, String prefix) throws InterruptedException {
-        while (true) {
-            String l = q.poll(60, TimeUnit.SECONDS);
-            if (l == null) {
-                fail("the child printed no '" + prefix + "' in 60 s: " + seen);
-            }
-            seen.add(l);
-            if (l.startsWith(prefix)) {
-                return;
-            }
-            if (!l.startsWith("W ") && !l.startsWith("D ")) {
-                fail("the child failed: " + l);
-            }
-        }
-    }
-
-    /** @return the kind whose write had begun and not ended when the child died, or null */
-    static String inFlight(List<String> seen) {
-        for (int i = seen.size() - 1; i >= 0; i--) {
-            String l = seen.get(i);
-            if (l.startsWith("D ")) {
-                return null;
-            }
-            if (l.startsWith("W ")) {
-                return l.split(" ")[1];
-            }
-        }
-        return null;
     }
 
     /** @return each target's version, after checking that it is whole */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.modelkit.api.data.Frame;
 import org.modelkit.api.data.Tensor;
+import org.modelkit.testkit.crash.KillHarness;
 
 /**
  * The child JVM of {@link AtomicWritesCrashTest}: {@code WriterChild DIR FIRST} writes every kind of file the writers of
@@ -29,11 +30,8 @@ public final class WriterChild {
         boolean ready = false;
         while (true) {
             for (String kind : KINDS) {
-                System.out.println("W " + kind + " " + k);
-                System.out.flush();
-                write(dir, kind, k);
-                System.out.println("D " + kind + " " + k);
-                System.out.flush();
+                long version = k;
+                KillHarness.announce(kind, version, () -> write(dir, kind, version));
             }
             if (!ready) {
                 System.out.println("READY");
