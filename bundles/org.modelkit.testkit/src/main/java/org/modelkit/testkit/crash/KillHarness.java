@@ -17,7 +17,7 @@ import java.util.concurrent.locks.LockSupport;
  * writing version K of KIND, {@code D KIND K} after, and {@code READY} once every target exists; anything else it
  * prints is taken as its failure.
  */
-public final class KillHarness {
+public final class KillHarness implements AutoCloseable {
     private final Process process;
     private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final List<String> seen = new ArrayList<>();
@@ -76,6 +76,15 @@ public final class KillHarness {
      * @throws AssertionError       if the child printed anything outside the protocol, or nothing fitting in 60 s
      */
     public void await(String prefix) throws InterruptedException {
+        try {
+            awaitLine(prefix);
+        } catch (AssertionError | InterruptedException | RuntimeException e) {
+            close(); // a failed test must not leave a writer running (one wrote for an hour beside a CI run)
+            throw e;
+        }
+    }
+
+    private void awaitLine(String prefix) throws InterruptedException {
         long end = System.nanoTime() + 60_000_000_000L;
         while (true) {
             String l = lines.poll(200, TimeUnit.MILLISECONDS);
@@ -129,6 +138,17 @@ public final class KillHarness {
         return null;
     }
 
+    /** Kills the child if it still runs, and waits for it to end. */
+    @Override
+    public void close() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** @return the child's last lines on standard output and standard error, for a message */
     public String tail() {
         lines.drainTo(seen);
@@ -144,11 +164,37 @@ public final class KillHarness {
      * @throws IOException what the write throws
      */
     public static void announce(String kind, long k, Write write) throws IOException {
+        exitWithParent();
         System.out.println("W " + kind + " " + k);
         System.out.flush();
         write.run();
         System.out.println("D " + kind + " " + k);
         System.out.flush();
+    }
+
+    private static volatile boolean watching;
+
+    /**
+     * The child's side: ends this JVM when its parent's end closes the child's standard input, so a writer whose test
+     * failed or was killed does not write on (called by the first {@link #announce}).
+     */
+    public static synchronized void exitWithParent() {
+        if (watching) {
+            return;
+        }
+        watching = true;
+        Thread t = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // the parent writes nothing: wait for the end of the stream
+                }
+            } catch (IOException e) {
+                // closed
+            }
+            Runtime.getRuntime().halt(3);
+        }, "exit-with-parent");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** A write that may fail. */
