@@ -260,7 +260,7 @@ class ComputeBackendsTest {
     void swapUnderLoadKeepsMemoryFlat() throws Exception {
         int swaps = Integer.parseInt(String.valueOf(java.util.Objects.requireNonNullElse(
                 context.getProperty("modelkit.soak.swaps"), "200")));
-        assertTrue(swaps >= 100, "modelkit.soak.swaps " + swaps + ": at least 100");
+        assertTrue(swaps >= 150, "modelkit.soak.swaps " + swaps + ": at least 150 (medians of five samples after 100 and at the end)");
         int activations = probe.activations.get();
         TensorBackend pytorch = (TensorBackend) context.getService(await("pytorch-cpu"));
         Memory.Sample start = Memory.sample(pytorch); // before the load: its calls hold managers while they run
@@ -317,7 +317,7 @@ class ComputeBackendsTest {
             for (int i = 1; i <= swaps; i++) {
                 session.execute("modelkit:backend use " + (i % 2 == 1 ? "onnx-cpu" : "pytorch-cpu") + " test-swap");
                 Thread.sleep(20);
-                if (i % 50 == 0) {
+                if (i % 10 == 0) {
                     paused.set(true);
                     while (busy.get() > 0) {
                         Thread.onSpinWait();
@@ -325,8 +325,10 @@ class ComputeBackendsTest {
                     Memory.Sample m = Memory.sample(pytorch);
                     paused.set(false);
                     samples.add(m);
-                    System.out.printf(java.util.Locale.ROOT, "soak, swaps under load: %d swaps, %d calls, %.0f s: %s%n",
-                            i, calls.get(), (System.nanoTime() - t0) / 1e9, m.line());
+                    if (i % 50 == 0) {
+                        System.out.printf(java.util.Locale.ROOT, "soak, swaps under load: %d swaps, %d calls, %.0f s: %s%n",
+                                i, calls.get(), (System.nanoTime() - t0) / 1e9, m.line());
+                    }
                 }
             }
         } finally {
@@ -343,9 +345,14 @@ class ComputeBackendsTest {
         assertTrue(served.getOrDefault("onnx-cpu", new AtomicInteger()).get() > 0, "onnx-cpu served: " + served);
         assertTrue(served.getOrDefault("pytorch-cpu", new AtomicInteger()).get() > 0, "pytorch-cpu served: " + served);
         assertEquals(activations, probe.activations.get(), "no re-activation");
-        // after the first 100 swaps (JIT, first loads of each backend's kernels), resident memory stays within +10 %
-        Memory.Sample after100 = samples.get(1);
-        Memory.Sample end = samples.get(samples.size() - 1);
+        // after the first 100 swaps (JIT, first loads of each backend's kernels), resident memory stays within +10 %.
+        // Memory is sampled every 10 swaps and each point is the median sample of five (swaps 60-100, and the last
+        // 50): one sample swings by 10 % with glibc's arenas (a CI run's 200 swaps read 498, 458, 516 and 546 MB
+        // trimmed at 50, 100, 150 and 200 swaps, while NMT stayed at 146 MB)
+        Memory.Sample after100 = median(samples.subList(5, 10));
+        Memory.Sample end = median(samples.subList(samples.size() - 5, samples.size()));
+        System.out.println("soak, swaps under load: median after 100 swaps " + after100.line() + "; at the end "
+                + end.line());
         assertTrue(end.rssWithinTenPercentOf(after100, Memory.Sample::trimmedRssKb), "RSS grew from " + after100.line()
                 + " to " + end.line());
         if (after100.nmtCommittedKb() > 0) {
@@ -354,6 +361,13 @@ class ComputeBackendsTest {
         }
         assertEquals(start.managers(), idle.managers(), "DJL managers left open: " + idle.line());
         assertEquals(start.arrays(), idle.arrays(), "DJL arrays left open: " + idle.line());
+    }
+
+    /** @return the sample whose trimmed RSS is the median of the given ones */
+    static Memory.Sample median(List<Memory.Sample> samples) {
+        List<Memory.Sample> sorted = new ArrayList<>(samples);
+        sorted.sort(java.util.Comparator.comparingLong(Memory.Sample::trimmedRssKb));
+        return sorted.get(sorted.size() / 2);
     }
 
     @Test
