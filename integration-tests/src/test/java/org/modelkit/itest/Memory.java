@@ -16,10 +16,9 @@ import org.modelkit.compute.api.TensorBackend;
 
 /**
  * What the soak tests sample: this JVM's resident memory (VmRSS of /proc/self/status), its native memory as the
- * JVM's Native Memory Tracking sees it (committed total of {@code VM.native_memory summary} less the Java heap's; the
- * test framework runs
- * with -XX:NativeMemoryTracking=summary), the Java heap in use, the threads, and DJL's open NDManagers and NDArrays
- * under the PyTorch engine's system manager.
+ * JVM's Native Memory Tracking sees it (the committed figures of {@code VM.native_memory summary} per category, less
+ * the Java heap's and the JIT compilers' work areas; the test framework runs with -XX:NativeMemoryTracking=summary),
+ * the Java heap in use, the threads, and DJL's open NDManagers and NDArrays under the PyTorch engine's system manager.
  */
 final class Memory {
     private Memory() {
@@ -33,11 +32,53 @@ final class Memory {
      *                     leak stays in it; memory that libtorch freed and glibc's arenas keep for reuse does not (after
      *                     the first fine-tunings the untrimmed figure plateaus about 450 MB above the trimmed one)
      */
-    record Sample(long rssKb, long trimmedRssKb, long nmtCommittedKb, long heapUsedKb, long heapCommittedKb,
+    record Sample(long rssKb, long trimmedRssKb, Map<String, Long> nmtKb, long heapUsedKb, long heapCommittedKb,
             int threads, int managers, int arrays) {
+        /**
+         * @return NMT's committed KB outside the Java heap and the JIT's work areas, or -1 if the JVM does not track.
+         *         "Compiler" and "Arena Chunk" are C2's arenas while it compiles a method and the pool they return to:
+         *         they swing by 10 MB and more from one sample to the next while the JIT works (a CI run's 200 swaps
+         *         read 126 MB at 100 swaps and 140 MB at the end this way) and are not held by anything that leaks
+         */
+        long nmtCommittedKb() {
+            if (nmtKb.isEmpty()) {
+                return -1;
+            }
+            return nmtKb.entrySet().stream().filter(e -> !TRANSIENT.contains(e.getKey())).mapToLong(Map.Entry::getValue)
+                    .sum();
+        }
+
+        /** @return NMT's committed KB of the JIT's work areas ({@link #TRANSIENT}), 0 if the JVM does not track */
+        long jitArenasKb() {
+            return nmtKb.entrySet().stream().filter(e -> TRANSIENT.contains(e.getKey())).mapToLong(Map.Entry::getValue)
+                    .sum();
+        }
+
+        /**
+         * @return the trimmed RSS less the JIT's work areas: C2 mallocs its arenas while it compiles, so a sample
+         *         taken mid-compilation reads up to 25 MB more (measured: "Compiler" -25,374 KB between two samples of
+         *         the swap soak)
+         */
+        long liveRssKb() {
+            return trimmedRssKb - jitArenasKb();
+        }
+
+        /** @return the NMT categories whose committed size changed by 1 MB or more since {@code base}, largest first */
+        String nmtChange(Sample base) {
+            return nmtKb.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue() - base.nmtKb.getOrDefault(e.getKey(), 0L)))
+                    .filter(e -> Math.abs(e.getValue()) >= 1024)
+                    .sorted((a, b) -> Long.compare(Math.abs(b.getValue()), Math.abs(a.getValue())))
+                    .map(e -> String.format(Locale.ROOT, "%s %+,d KB", e.getKey(), e.getValue()))
+                    .collect(java.util.stream.Collectors.joining(", ", "NMT change by category: ", ""));
+        }
+
         String line() {
-            return String.format(Locale.ROOT, "RSS %,d KB (%,d KB after malloc_trim), NMT committed outside the heap %s,"
+            long nmtCommittedKb = nmtCommittedKb();
+            return String.format(Locale.ROOT, "RSS %,d KB (%,d KB after malloc_trim, the JIT's arenas %,d KB of it), NMT"
+                    + " committed less the heap and the JIT's arenas %s,"
                     + " heap used/committed %,d/%,d KB, %d threads, DJL %d managers / %d arrays", rssKb, trimmedRssKb,
+                    jitArenasKb(),
                     nmtCommittedKb < 0 ? "n/a" : String.format(Locale.ROOT, "%,d KB", nmtCommittedKb), heapUsedKb,
                     heapCommittedKb, threads, managers, arrays);
         }
@@ -59,8 +100,11 @@ final class Memory {
         com.sun.jna.NativeLibrary.getInstance("c").getFunction("malloc_trim").invokeInt(new Object[] {0});
     }
 
-    private static final Pattern NMT_TOTAL = Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB");
-    private static final Pattern NMT_HEAP = Pattern.compile("Java Heap \\(reserved=(\\d+)KB, committed=(\\d+)KB");
+    /** NMT categories left out of {@link Sample#nmtCommittedKb()}: see there */
+    static final java.util.Set<String> TRANSIENT = java.util.Set.of("Compiler", "Arena Chunk");
+
+    private static final Pattern NMT_CATEGORY = Pattern.compile(
+            "-\\s+([A-Za-z][A-Za-z ]*?) \\(reserved=(\\d+)KB, committed=(\\d+)KB");
 
     /**
      * @param backend a PyTorch backend whose managers are counted, or null for none
@@ -81,7 +125,7 @@ final class Memory {
         long rss = rssKb();
         mallocTrim();
         var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        return new Sample(rss, rssKb(), nmtCommittedKb(), heap.getUsed() / 1024, heap.getCommitted() / 1024,
+        return new Sample(rss, rssKb(), nmtKb(), heap.getUsed() / 1024, heap.getCommitted() / 1024,
                 Thread.activeCount(), djl[0], djl[1]);
     }
 
@@ -100,20 +144,31 @@ final class Memory {
     }
 
     /**
-     * @return the committed total of Native Memory Tracking in KB without the Java heap's (which G1 sizes to the load,
-     *         and which the heap figure covers), or -1 if the JVM does not track
+     * @return Native Memory Tracking's committed KB per category without the Java heap's (which G1 sizes to the load,
+     *         and which the heap figure covers), empty if the JVM does not track
      */
-    static long nmtCommittedKb() {
+    static Map<String, Long> nmtKb() {
         try {
             Object out = ManagementFactory.getPlatformMBeanServer().invoke(
                     new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
                     new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
-            Matcher m = NMT_TOTAL.matcher(String.valueOf(out));
-            Matcher h = NMT_HEAP.matcher(String.valueOf(out));
-            return m.find() && h.find() ? Long.parseLong(m.group(2)) - Long.parseLong(h.group(2)) : -1;
+            Map<String, Long> kb = new java.util.TreeMap<>();
+            Matcher m = NMT_CATEGORY.matcher(String.valueOf(out));
+            while (m.find()) {
+                if (!m.group(1).equals("Java Heap")) {
+                    kb.merge(m.group(1), Long.parseLong(m.group(3)), Long::sum);
+                }
+            }
+            return kb;
         } catch (Exception e) {
-            return -1;
+            return Map.of();
         }
+    }
+
+    /** @return the median of {@code metric} over the samples (the upper one of an even count) */
+    static long median(java.util.List<Sample> samples, java.util.function.ToLongFunction<Sample> metric) {
+        long[] v = samples.stream().mapToLong(metric).sorted().toArray();
+        return v[v.length / 2];
     }
 
     /** @return {managers, arrays} below the manager, not counting {@code skip} (the sampling's own) */

@@ -150,7 +150,7 @@ class SoakInFrameworkTest {
             assertTrue(end.rssWithinTenPercentOf(afterWarmUp, Memory.Sample::trimmedRssKb), "RSS grew from "
                     + afterWarmUp.line() + " to " + end.line());
             assertTrue(end.nmtCommittedKb() <= afterWarmUp.nmtCommittedKb() * 1.10, "native memory grew from "
-                    + afterWarmUp.line() + " to " + end.line());
+                    + afterWarmUp.line() + " to " + end.line() + "; " + end.nmtChange(afterWarmUp));
         }
     }
 }

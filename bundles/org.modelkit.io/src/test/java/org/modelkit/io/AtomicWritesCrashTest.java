@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,62 +25,105 @@ import org.modelkit.testkit.crash.KillHarness;
  * ({@link AtomicFiles#writeAll}) version after version, and is killed at seeded random moments, aimed at each writer in turn; after each kill every target must be a whole
  * version (it parses, and every value is the one its version number implies), no older than after the previous kill,
  * and the result folder must verify against its manifest. Temporary files a kill leaves are hidden names that no
- * reader takes for a result, and the next write removes those older than an hour. The number of kills is
- * {@code modelkit.crash.kills} (120 in {@code mvn verify}, 24 aimed at each writer: a kill costs a JVM start;
- * {@code -Dmodelkit.crash.kills=2000} for the long run).
+ * reader takes for a result, and the next write removes those older than an hour. The kills land in every phase of
+ * every writer: before its temporary file exists, after (the file is left), and after the rename (the new version is
+ * in place, the child had not said so); the child writes the aimed kind once to a scratch folder first, since a cold
+ * write spends its first 50 ms loading classes. The number of kills is
+ * {@code modelkit.crash.kills} (1,000 in {@code mvn verify}, 200 aimed at each writer, in
+ * {@link KillHarness#lanes()} lanes at once: a kill costs a JVM start; {@code -Dmodelkit.crash.kills=5000} for the
+ * long run).
  */
 class AtomicWritesCrashTest {
-    static final int KILLS = Integer.getInteger("modelkit.crash.kills", 120);
+    static final int KILLS = Integer.getInteger("modelkit.crash.kills", 1000);
+    /** the longest wait after the aimed write began: warm, a write takes 1 to 10 ms (most of it the fsync) */
+    static final long WAIT_NANOS = Long.getLong("modelkit.crash.wait", 10_000_000);
 
     @TempDir
     Path tmp;
 
     @Test
     void everyTargetIsAWholeVersionAfterEveryKill() throws Exception {
-        Random r = new Random(20261204L);
-        Map<String, Long> last = new TreeMap<>();
-        Map<String, Integer> midWrite = new TreeMap<>();
-        int mixedPairs = 0;
-        int strayMax = 0;
-        for (int kill = 0; kill < KILLS; kill++) {
-            KillHarness child = KillHarness.start(WriterChild.class, List.of(), tmp.toString(), Long.toString(kill * 10_000L + 1));
-            // each kill aims at one writer in turn: once that write has begun, a random wait of up to 3 ms (a cold
-            // child's write takes longer, a warm one's less, so kills land inside writes, between them and in renames)
-            if (kill == 0) {
-                child.await("READY");
-            }
-            String inFlight = child.killDuring(WriterChild.KINDS.get(kill % WriterChild.KINDS.size()), r, 3_000_000);
-            if (inFlight != null) {
-                midWrite.merge(inFlight, 1, Integer::sum);
-            }
-            Map<String, Long> now = versions(tmp, kill, inFlight);
-            for (Map.Entry<String, Long> e : now.entrySet()) {
-                Long before = last.get(e.getKey());
-                if (before != null && !e.getKey().equals("png") && e.getValue() < before) {
-                    fail("kill " + kill + ": " + e.getKey() + " went back from version " + before + " to " + e.getValue());
+        Map<String, Integer> midWrite = new java.util.concurrent.ConcurrentSkipListMap<>();
+        Map<String, Map<String, Integer>> phases = new java.util.concurrent.ConcurrentSkipListMap<>();
+        java.util.concurrent.atomic.AtomicInteger mixedPairs = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger strayMax = new java.util.concurrent.atomic.AtomicInteger();
+        List<Path> dirs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // lanes run at once, each on its own folder with its own seeded moments (a kill costs a JVM start)
+        KillHarness.inLanes(KILLS, (lane, kills) -> {
+            Path dir = Files.createDirectories(tmp.resolve("lane-" + lane));
+            dirs.add(dir);
+            Random r = new Random(20261204L + lane);
+            Map<String, Long> last = new TreeMap<>();
+            boolean first = true;
+            for (int kill : kills) {
+                String aim = WriterChild.KINDS.get(kill % WriterChild.KINDS.size());
+                KillHarness child = KillHarness.start(WriterChild.class, List.of(), dir.toString(),
+                        Long.toString(kill * 10_000L + 1), aim);
+                // each kill aims at one writer in turn: once that write has begun, a random wait of up to 3 ms (a cold
+                // child's write takes longer, a warm one's less, so kills land inside writes, between them and in
+                // renames)
+                if (first) {
+                    child.await("READY");
+                    first = false;
                 }
-                last.put(e.getKey(), e.getValue());
+                int straysBefore = stray(dir).size();
+                String inFlight = child.killDuring(aim, r, WAIT_NANOS);
+                if (inFlight != null) {
+                    midWrite.merge(inFlight, 1, Integer::sum);
+                }
+                Map<String, Long> now = versions(dir, kill, inFlight);
+                if (inFlight != null) {
+                    // where in the write the kill landed: after the rename (the new version is in place, the child
+                    // had not said so yet), after the temporary file was made (it is left), or before either
+                    long k = child.inFlightVersion();
+                    boolean renamed = switch (inFlight) {
+                        case "pair" -> now.get("pair-a") == k || now.get("pair-b") == k;
+                        case "png" -> now.get("png") == k % 256;
+                        default -> now.get(inFlight) == k;
+                    };
+                    String phase = renamed ? "renamed" : stray(dir).size() > straysBefore ? "temporary left" : "before";
+                    phases.computeIfAbsent(inFlight, x -> new java.util.concurrent.ConcurrentSkipListMap<>())
+                            .merge(phase, 1, Integer::sum);
+                }
+                for (Map.Entry<String, Long> e : now.entrySet()) {
+                    Long before = last.get(e.getKey());
+                    if (before != null && !e.getKey().equals("png") && e.getValue() < before) {
+                        fail("kill " + kill + ": " + e.getKey() + " went back from version " + before + " to "
+                                + e.getValue());
+                    }
+                    last.put(e.getKey(), e.getValue());
+                }
+                if (!now.get("pair-a").equals(now.get("pair-b"))) {
+                    mixedPairs.incrementAndGet();
+                }
+                strayMax.accumulateAndGet(stray(dir).size(), Math::max);
             }
-            if (!now.get("pair-a").equals(now.get("pair-b"))) {
-                mixedPairs++;
-            }
-            strayMax = Math.max(strayMax, stray(tmp).size());
-        }
-        System.out.println(KILLS + " kills; killed while writing " + midWrite + "; every target whole after each; pairs"
-                + " left mixed by a kill (each file whole, from two versions) " + mixedPairs + "; stray temporary files at"
-                + " most " + strayMax);
+        });
+        System.out.println(KILLS + " kills in " + dirs.size() + " lanes; killed while writing " + midWrite + "; every"
+                + " target whole after each; pairs left mixed by a kill (each file whole, from two versions) "
+                + mixedPairs + "; stray temporary files at most " + strayMax + "; where the kills landed " + phases);
         for (String kind : WriterChild.KINDS) {
             assertTrue(midWrite.getOrDefault(kind, 0) > 0, "no kill landed while writing " + kind + ": " + midWrite);
+            if (KILLS >= 500) {
+                for (String phase : List.of("before", "temporary left", "renamed")) {
+                    assertTrue(phases.get(kind).getOrDefault(phase, 0) > 0, "no kill of " + kind + " landed " + phase
+                            + ": " + phases);
+                }
+            }
         }
         // the next write cleans what the kills left, once it is an hour old (a younger one may be another writer's)
-        List<Path> left = stray(tmp);
-        for (Path f : left) {
-            Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 7_200_000L));
+        for (Path dir : dirs) {
+            List<Path> left = stray(dir);
+            for (Path f : left) {
+                Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()
+                        - 7_200_000L));
+            }
+            for (String kind : WriterChild.KINDS) {
+                WriterChild.write(dir, kind, 5);
+            }
+            assertEquals(List.of(), stray(dir), "stray temporary files after the next writes (there were " + left.size()
+                    + ")");
         }
-        for (String kind : WriterChild.KINDS) {
-            WriterChild.write(tmp, kind, 5);
-        }
-        assertEquals(List.of(), stray(tmp), "stray temporary files after the next writes (there were " + left.size() + ")");
     }
 
     /** @return each target's version, after checking that it is whole */

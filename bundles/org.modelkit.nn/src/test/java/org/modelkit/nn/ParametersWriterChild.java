@@ -15,7 +15,7 @@ import org.modelkit.testkit.crash.KillHarness;
 /**
  * The child JVM of {@link ParametersCrashTest}: {@code ParametersWriterChild FILE FIRST} saves version after version
  * of a two-layer network's parameters with {@link Parameters#save} (DJL's format, PyTorch engine), from FIRST on,
- * until killed. Version K: every value a function of K and its place, the first one K itself.
+ * until killed, after one save to a scratch folder beside FILE's (FOLDER-warm-up). Version K: every value a function of K and its place, the first one K itself.
  */
 public final class ParametersWriterChild {
     private ParametersWriterChild() {
@@ -47,6 +47,11 @@ public final class ParametersWriterChild {
         try (NDManager m = NDManager.newBaseManager()) {
             Block b = network(m);
             setVersion(b, k);
+            // one unannounced save to a scratch folder first: a cold save spends its first milliseconds loading
+            // classes, and kills aimed at it landed before its temporary file existed
+            Path scratch = java.nio.file.Files.createDirectories(
+                    file.getParent().resolveSibling(file.getParent().getFileName() + "-warm-up"));
+            Parameters.save(b, scratch.resolve(file.getFileName()));
             KillHarness.announce("params", k, () -> Parameters.save(b, file));
             System.out.println("READY");
             System.out.flush();

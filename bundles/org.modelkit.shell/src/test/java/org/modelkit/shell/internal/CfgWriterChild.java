@@ -8,7 +8,7 @@ import org.modelkit.testkit.crash.KillHarness;
 /**
  * The child JVM of {@link CfgCrashTest}: {@code CfgWriterChild FILE FIRST} saves version after version of a method's
  * configuration the way {@code modelkit:backend use} does ({@link BackendCommands#saveCfg}), from FIRST on, until
- * killed.
+ * killed, after one save to a scratch folder beside FILE's (FOLDER-warm-up).
  */
 public final class CfgWriterChild {
     private CfgWriterChild() {
@@ -27,6 +27,11 @@ public final class CfgWriterChild {
     public static void main(String[] args) throws IOException {
         Path file = Path.of(args[0]);
         long k = Long.parseLong(args[1]);
+        // one unannounced save to a scratch file first: a cold save spends its first milliseconds loading classes, and
+        // kills aimed at it landed before its temporary file existed
+        java.nio.file.Path scratch = java.nio.file.Files.createDirectories(
+                file.getParent().resolveSibling(file.getParent().getFileName() + "-warm-up"));
+        BackendCommands.saveCfg(scratch.resolve(file.getFileName()), version(k));
         KillHarness.announce("cfg", k, () -> BackendCommands.saveCfg(file, version(k)));
         System.out.println("READY");
         System.out.flush();

@@ -23,10 +23,10 @@ import org.modelkit.api.model.ModelHandle;
 import org.modelkit.api.model.StoredModel;
 
 /**
- * A child JVM publishing three 8 MB files is killed with SIGKILL at named phases and at seeded random
- * times; after each kill a freshly opened store holds only whole versions that verify, its current
- * version is the old one or a whole new one, and staging is empty. (A kill tests atomicity, not
- * durability on power loss.)
+ * A child JVM publishing three 8 MB files is killed with SIGKILL at named phases, and one cycling through publish,
+ * promote, remove and purge is killed 200 times at seeded random moments; after each kill a freshly opened store
+ * holds only whole versions that verify, its current version is the old one or a whole new one, and staging is empty.
+ * (A kill tests atomicity, not durability on power loss.)
  */
 class CrashTest {
     @TempDir
@@ -79,6 +79,11 @@ class CrashTest {
 
     /** Opens the store afresh and checks it holds only whole, verifying versions; returns the id's versions. */
     static List<StoredModel> checkWhole(Path root, String id) throws IOException {
+        return checkWhole(root, id, StoreChild.MB8);
+    }
+
+    /** As {@link #checkWhole(Path, String)}, for versions of three files of {@code bytes} each. */
+    static List<StoredModel> checkWhole(Path root, String id, int bytes) throws IOException {
         FileModelStore s = FileModelStore.open(root);
         try (Stream<Path> st = Files.list(root.resolve(FileModelStore.STAGING))) {
             assertEquals(List.of(), st.toList(), "staging is empty after the store is opened again");
@@ -104,7 +109,7 @@ class CrashTest {
             if (v.state() == StoredModel.State.AVAILABLE) {
                 StoredModel open = s.open(v.handle()); // verifies every digest
                 assertEquals(3, open.files().size());
-                assertEquals(3L * StoreChild.MB8, open.size());
+                assertEquals(3L * bytes, open.size());
             } else if (v.state() == StoredModel.State.PURGED) {
                 try (Stream<Path> st = Files.list(v.directory())) {
                     assertEquals(List.of(FileModelStore.META), st.map(p -> p.getFileName().toString()).toList(),
@@ -167,26 +172,65 @@ class CrashTest {
         assertEquals(v2.digest(), vs.get(1).digest());
     }
 
+    /** Kills of {@link #killsAtSeededRandomMomentsOfPublishCycles}: {@code modelkit.crash.kills}, 200 by default. */
+    static final int KILLS = Integer.getInteger("modelkit.crash.kills", 200);
+    /** Bytes per file in those cycles: three files of 256 KB each, so a cycle is its file operations, not copying */
+    static final int CYCLE_BYTES = 256 << 10;
+
     @Test
-    void twentyKillsAtSeededRandomTimes() throws Exception {
-        Path root = tmp.resolve("random");
-        Random r = new Random(20261202L);
-        int before = 0;
-        for (int k = 0; k < 20; k++) {
-            Child c = Child.start(root.toString(), "loop", "m", Long.toString(r.nextLong()));
-            c.await("READY");
-            if (k % 4 == 0) {
-                // every fourth child finishes one cycle before its random kill, so the run publishes whatever the
-                // machine's load (a wall-clock-only schedule published 4 versions in 20 kills on a loaded machine)
-                c.await("CYCLED");
+    void killsAtSeededRandomMomentsOfPublishCycles() throws Exception {
+        // a child publishes version K, promotes it, removes and purges the one before, again and again; each kill lands
+        // at a seeded random moment of up to 80 ms into one such cycle (a cycle takes about 30 ms warm, 60 ms the
+        // first), in KillHarness.lanes() lanes at once (each its own store)
+        Map<String, Integer> phases = new java.util.concurrent.ConcurrentSkipListMap<>();
+        org.modelkit.testkit.crash.KillHarness.inLanes(KILLS, (lane, kills) -> {
+            Path root = tmp.resolve("lane-" + lane);
+            Random r = new Random(20261202L + lane);
+            int before = 0;
+            long lastCurrent = -1;
+            boolean first = true;
+            for (int kill : kills) {
+                org.modelkit.testkit.crash.KillHarness child = org.modelkit.testkit.crash.KillHarness.start(
+                        StoreChild.class, List.of("-Xmx128m"), root.toString(), "kill", "m",
+                        Long.toString(kill * 1_000L), Integer.toString(CYCLE_BYTES));
+                if (first) {
+                    child.await("D publish "); // the store holds a version before the first kill
+                    first = false;
+                }
+                String inFlight = child.killDuring("publish", r, 80_000_000);
+                long k = child.inFlightVersion();
+                List<StoredModel> vs = checkWhole(root, "m", CYCLE_BYTES);
+                assertTrue(vs.size() >= before, "kill " + kill + ": versions are never lost: " + before + " then "
+                        + vs.size());
+                before = vs.size();
+                StoredModel current = vs.stream().filter(StoredModel::current).findFirst().orElseThrow();
+                long seed = Long.parseLong(current.properties().get("seed"));
+                assertTrue(seed >= lastCurrent, "kill " + kill + ": the current version went back from seed "
+                        + lastCurrent + " to " + seed);
+                lastCurrent = seed;
+                // where the kill landed in the cycle: before version K was published, after it (not yet current),
+                // after its promotion (the one before still available), or after the one before was removed
+                String phase;
+                if (inFlight == null) {
+                    phase = "between cycles";
+                } else {
+                    StoredModel mine = vs.stream().filter(v -> Long.toString(k).equals(v.properties().get("seed")))
+                            .findFirst().orElse(null);
+                    long available = vs.stream().filter(v -> v.state() == StoredModel.State.AVAILABLE).count();
+                    phase = mine == null ? "before the publication" : !mine.current() ? "published"
+                            : available > 1 ? "promoted" : "the old one removed";
+                }
+                phases.merge(phase, 1, Integer::sum);
             }
-            Thread.sleep(20 + r.nextInt(900));
-            c.kill();
-            List<StoredModel> vs = checkWhole(root, "m");
-            assertTrue(vs.size() >= before, "versions are never lost: " + before + " then " + vs.size());
-            before = vs.size();
+        });
+        System.out.println(KILLS + " kills of the store's publish, promote, remove and purge in "
+                + org.modelkit.testkit.crash.KillHarness.lanes() + " lanes; whole after each; where they landed "
+                + phases);
+        if (KILLS >= 100) {
+            for (String phase : List.of("before the publication", "published", "promoted")) {
+                assertTrue(phases.getOrDefault(phase, 0) > 0, "no kill landed " + phase + ": " + phases);
+            }
         }
-        assertTrue(before >= 5, "the children published (" + before + " versions after 20 kills)");
     }
 
     @Test

@@ -21,6 +21,9 @@ import org.modelkit.api.model.StoredModel;
  * <li>{@code loop ID SEED}: publishes, promotes the new version, removes and purges the old one, forever, printing
  * "CYCLED ID@N" after each round
  * <li>{@code publish ID COUNT TAG}: publishes COUNT versions with distinct contents, then exits
+ * <li>{@code kill ID FIRST BYTES}: for the crash test's KillHarness: from K = FIRST on, publishes version K (three
+ * files of BYTES each, seed K), promotes it, removes and purges the one it replaced, announcing each cycle as
+ * "W publish K" and "D publish K"
  * </ul>
  */
 public final class StoreChild {
@@ -58,6 +61,19 @@ public final class StoreChild {
                     System.out.flush();
                 }
             }
+            case "kill" -> {
+                // the crash test's writer: publish version K (three files of BYTES each, seed K), promote it, remove
+                // and purge the version it replaced, announcing each cycle to KillHarness; one unannounced cycle in a
+                // scratch store beside first, so a kill aimed at the first announced cycle finds it warm
+                int bytes = Integer.parseInt(args[4]);
+                FileModelStore scratch = FileModelStore.open(root.resolveSibling(root.getFileName() + "-warm-up"));
+                cycle(scratch, args[2], Long.parseLong(args[3]), bytes);
+                for (long k = Long.parseLong(args[3]);; k++) {
+                    long version = k;
+                    org.modelkit.testkit.crash.KillHarness.announce("publish", version,
+                            () -> cycle(store, args[2], version, bytes));
+                }
+            }
             case "publish" -> {
                 for (int i = 0; i < Integer.parseInt(args[3]); i++) {
                     String tag = args[4] + "-" + i;
@@ -80,15 +96,34 @@ public final class StoreChild {
         }
     }
 
+    /** One cycle of the "kill" mode: publishes version K, promotes it, removes and purges the one it replaced. */
+    static void cycle(FileModelStore store, String id, long k, int bytes) throws IOException {
+        StoredModel before = store.list().stream().filter(v -> v.handle().id().equals(id) && v.current()).findFirst()
+                .orElse(null);
+        StoredModel m = publish(store, id, k, false, bytes);
+        store.promote(m.handle());
+        if (before != null) {
+            store.remove(before.handle());
+            store.purge(before.handle());
+        }
+    }
+
     /** Three 8 MB files of seeded bytes (parameters.params is the model file). */
     static StoredModel publish(FileModelStore store, String id, long seed, boolean parkInFile2) throws IOException {
+        return publish(store, id, seed, parkInFile2, MB8);
+    }
+
+    /** Three files of {@code bytes} each (a multiple of 64 KB) of seeded bytes. */
+    static StoredModel publish(FileModelStore store, String id, long seed, boolean parkInFile2, int bytes)
+            throws IOException {
+        int chunkSize = Math.min(bytes, 1 << 20);
         return store.publish(id, null, "test", Map.of("seed", Long.toString(seed)), dir -> {
             Random r = new Random(seed);
-            byte[] chunk = new byte[1 << 20];
+            byte[] chunk = new byte[chunkSize];
             String[] names = {"parameters.params", "extra-1.bin", "extra-2.bin"};
             for (int f = 0; f < 3; f++) {
                 try (OutputStream out = Files.newOutputStream(dir.resolve(names[f]))) {
-                    for (int c = 0; c < 8; c++) {
+                    for (int c = 0; c < bytes / chunkSize; c++) {
                         r.nextBytes(chunk);
                         out.write(chunk);
                         if (parkInFile2 && f == 1 && c == 3) {

@@ -138,6 +138,24 @@ public final class KillHarness implements AutoCloseable {
         return null;
     }
 
+    /**
+     * @return the version of the last write the child had begun and not ended when it was killed ({@code W KIND K}
+     *         without its {@code D KIND K}), or -1 if it died between writes; for after {@link #killDuring}
+     */
+    public long inFlightVersion() {
+        lines.drainTo(seen);
+        for (int i = seen.size() - 1; i >= 0; i--) {
+            String l = seen.get(i);
+            if (l.startsWith("D ")) {
+                return -1;
+            }
+            if (l.startsWith("W ")) {
+                return Long.parseLong(l.split(" ")[2]);
+            }
+        }
+        return -1;
+    }
+
     /** Kills the child if it still runs, and waits for it to end. */
     @Override
     public void close() {
@@ -195,6 +213,72 @@ public final class KillHarness implements AutoCloseable {
         }, "exit-with-parent");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * @return how many kill lanes run at once: {@code modelkit.crash.lanes}, by default the number of processors, at
+     *         most 4 (a kill costs a JVM start, which is CPU-bound; the parent only checks files between kills)
+     */
+    public static int lanes() {
+        return Math.max(1, Integer.getInteger("modelkit.crash.lanes",
+                Math.min(4, Runtime.getRuntime().availableProcessors())));
+    }
+
+    /**
+     * Runs {@code kills} kills in {@link #lanes()} lanes at once, each lane in its own thread on its own targets:
+     * lane L makes kills L, L + lanes, L + 2 lanes, ... in that order, so each lane's sequence is as seeded as one lane's
+     * would be. The first failure of any lane stops the others (they are interrupted) and is thrown.
+     *
+     * @param kills the number of kills over all lanes
+     * @param lane  what one lane does with its index and its kill numbers
+     * @throws Exception the first lane's failure
+     */
+    public static void inLanes(int kills, Lane lane) throws Exception {
+        int lanes = Math.min(lanes(), Math.max(1, kills));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(lanes, r -> {
+            Thread t = new Thread(r, "kill-lane");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.concurrent.ExecutorCompletionService<Void> done =
+                new java.util.concurrent.ExecutorCompletionService<>(pool);
+        try {
+            for (int l = 0; l < lanes; l++) {
+                int index = l;
+                int[] numbers = java.util.stream.IntStream.iterate(l, k -> k < kills, k -> k + lanes).toArray();
+                done.submit(() -> {
+                    lane.run(index, numbers);
+                    return null;
+                });
+            }
+            for (int l = 0; l < lanes; l++) {
+                try {
+                    done.take().get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof Exception x) {
+                        throw x;
+                    }
+                    if (e.getCause() instanceof Error x) {
+                        throw x;
+                    }
+                    throw e;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+            pool.awaitTermination(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /** One lane of {@link #inLanes}. */
+    @FunctionalInterface
+    public interface Lane {
+        /**
+         * @param lane  the lane's index, from 0
+         * @param kills the kill numbers this lane makes, in order
+         * @throws Exception if a check fails
+         */
+        void run(int lane, int[] kills) throws Exception;
     }
 
     /** A write that may fail. */
