@@ -77,22 +77,32 @@ public final class EdgeBetweenness {
         if (samples >= g.n) {
             return exact(g, weighted, threads, progress);
         }
+        int[] sources = sampleSources(g.n, samples, seed);
+        return sampledResult(g, run(g, weighted, sources, threads, progress), samples);
+    }
+
+    /** @return {@code samples} distinct nodes of n drawn uniformly with the seed (a partial Fisher-Yates shuffle) */
+    static int[] sampleSources(int n, int samples, long seed) {
         if (samples < 1) {
             throw new IllegalArgumentException("betweenness.samples = " + samples + " must be at least 1");
         }
-        int[] perm = new int[g.n];
-        for (int i = 0; i < g.n; i++) {
+        samples = Math.min(samples, n);
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) {
             perm[i] = i;
         }
         Random rnd = new Random(seed);
         for (int i = 0; i < samples; i++) {
-            int j = i + rnd.nextInt(g.n - i);
+            int j = i + rnd.nextInt(n - i);
             int t = perm[i];
             perm[i] = perm[j];
             perm[j] = t;
         }
-        int[] sources = java.util.Arrays.copyOf(perm, samples);
-        double[] acc = run(g, weighted, sources, threads, progress);
+        return java.util.Arrays.copyOf(perm, samples);
+    }
+
+    /** @return the estimate from the sum over {@code samples} sources, scaled in place, and its error bound */
+    static Result sampledResult(SimpleGraph g, double[] acc, int samples) {
         double scale = 1.0 / ((double) samples * (g.n - 1));
         for (int e = 0; e < acc.length; e++) {
             acc[e] *= scale;

@@ -66,9 +66,16 @@ final class Pipelines {
         checkDims(dims, MAX_ENERGIES, g.n);
         Map<String, Double> diag = new LinkedHashMap<>();
         EdgeBetweenness.Result b = betweenness(g, s, p, diag);
+        diag.put("seconds.betweenness", (System.nanoTime() - t0) / 1e9);
+        return betweennessSpectral(graph, g, b, dims, s, p, diag);
+    }
+
+    /** The spectral part of {@link #betweennessSpectral(Graph, int, Settings, Progress)}, from a betweenness. */
+    static Embedding betweennessSpectral(Graph graph, SimpleGraph g, EdgeBetweenness.Result b, int dims, Settings s,
+            Progress p, Map<String, Double> diag) {
+        checkDims(dims, MAX_ENERGIES, g.n);
         long t1 = System.nanoTime();
         double[][] wks = WaveKernel.signatures(steinByComponent(g, b.values(), s, p, diag), g.n, dims, s.wksWidth());
-        diag.put("seconds.betweenness", (t1 - t0) / 1e9);
         diag.put("seconds.spectral", (System.nanoTime() - t1) / 1e9);
         return embedding(graph, g, wks, diag);
     }

@@ -10,7 +10,8 @@ import org.modelkit.api.data.Graph;
  * one (their weights summed). Edge e joins {@code eu[e] < ev[e]}; edges are numbered in the order of
  * {@link Graph#edges()} after the treatment.
  */
-final class SimpleGraph {
+final class SimpleGraph implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     final int n;
     final int m;
     final int[] off;
