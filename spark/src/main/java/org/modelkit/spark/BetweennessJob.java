@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -16,6 +17,7 @@ import org.modelkit.api.data.Tensor;
 import org.modelkit.api.embed.Embedding;
 import org.modelkit.embedder.betweenness.internal.BrandesKernel;
 import org.modelkit.embedder.betweenness.internal.EdgeBetweenness;
+import org.modelkit.io.AtomicFiles;
 import org.modelkit.io.Csv;
 import org.modelkit.io.GraphFiles;
 import org.modelkit.io.ResultFolders;
@@ -100,8 +102,19 @@ public final class BetweennessJob {
         } else {
             sources = kernel.sampledSources(o.samples(), o.seed());
         }
-        List<Integer> list = new ArrayList<>(sources.length);
-        for (int s : sources) {
+        // in a seeded random order: node ids often follow the graph's making (a crawl, a growth process), so
+        // contiguous id ranges would give some partitions far costlier sources than others and leave cores idle at
+        // the end; shuffled, every partition gets a like mix (the sum is the same, up to rounding)
+        int[] order = sources.clone();
+        java.util.Random random = new java.util.Random(o.seed());
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        List<Integer> list = new ArrayList<>(order.length);
+        for (int s : order) {
             list.add(s);
         }
         int threads = Integer.parseInt(sc.getConf().get("spark.task.cpus", "1"));
@@ -149,11 +162,13 @@ public final class BetweennessJob {
     }
 
     /**
-     * Writes {@code betweenness.csv} and, with an embedding, {@code embedding.csv} into OUT as one result folder.
+     * Writes the result. OUT ending in {@code .csv} is the betweenness as one CSV file (source node, target node,
+     * betweenness), with an embedding {@code NAME-embedding.csv} beside it, the two written as a pair; any other OUT is
+     * a result folder holding {@code betweenness.csv} and {@code embedding.csv}, replaced as a whole.
      *
      * @param r   the result
-     * @param out the folder (replaced as a whole)
-     * @throws IOException if it cannot be written
+     * @param out the file or folder
+     * @throws IOException if it cannot be written (what was there stays)
      */
     public static void write(Result r, Path out) throws IOException {
         List<String> names = r.graph().names();
@@ -163,23 +178,43 @@ public final class BetweennessJob {
             int[] uv = r.kernel().edge(e);
             rows.add(List.of(name(names, uv[0]), name(names, uv[1]), v[e]));
         }
+        List<String> header = List.of("source", "target", "betweenness");
+        List<String> embeddingHeader = new ArrayList<>(List.of("node", "name"));
+        List<List<?>> nodes = new ArrayList<>();
+        if (r.embedding() != null) {
+            Tensor x = r.embedding().nodes();
+            for (int j = 0; j < x.dim(1); j++) {
+                embeddingHeader.add("x" + j);
+            }
+            for (int n = 0; n < x.dim(0); n++) {
+                List<Object> row = new ArrayList<>(List.of(n, name(names, n)));
+                for (float f : x.row(n)) {
+                    row.add(f);
+                }
+                nodes.add(row);
+            }
+        }
+        String file = out.getFileName().toString();
+        if (file.toLowerCase(Locale.ROOT).endsWith(".csv")) {
+            if (Files.isDirectory(out)) {
+                throw new IllegalArgumentException("OUT '" + out + "' ends in .csv but is a folder");
+            }
+            if (r.embedding() == null) {
+                Csv.writeRows(out, header, rows);
+                return;
+            }
+            Path embedding = out.resolveSibling(file.substring(0, file.length() - 4) + "-embedding.csv");
+            java.util.Map<Path, AtomicFiles.Writer> pair = new java.util.LinkedHashMap<>();
+            pair.put(out, s -> s.write(Csv.format(header, rows).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            pair.put(embedding, s -> s.write(Csv.format(embeddingHeader, nodes)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            AtomicFiles.writeAll(pair);
+            return;
+        }
         ResultFolders.write(out, dir -> {
-            Csv.writeRows(dir.resolve("betweenness.csv"), List.of("source", "target", "betweenness"), rows);
+            Csv.writeRows(dir.resolve("betweenness.csv"), header, rows);
             if (r.embedding() != null) {
-                Tensor x = r.embedding().nodes();
-                List<String> header = new ArrayList<>(List.of("node", "name"));
-                for (int j = 0; j < x.dim(1); j++) {
-                    header.add("x" + j);
-                }
-                List<List<?>> nodes = new ArrayList<>();
-                for (int n = 0; n < x.dim(0); n++) {
-                    List<Object> row = new ArrayList<>(List.of(n, name(names, n)));
-                    for (float f : x.row(n)) {
-                        row.add(f);
-                    }
-                    nodes.add(row);
-                }
-                Csv.writeRows(dir.resolve("embedding.csv"), header, nodes);
+                Csv.writeRows(dir.resolve("embedding.csv"), embeddingHeader, nodes);
             }
         });
     }
@@ -194,46 +229,15 @@ public final class BetweennessJob {
      * @return the options and OUT
      */
     static Object[] parse(List<String> args) {
-        List<String> positional = new ArrayList<>();
-        String weights = null;
-        boolean weightedPaths = false;
-        int partitions = 0;
-        int samples = 0;
-        long seed = 42;
-        int embed = 0;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            switch (a) {
-                case "--weights" -> weights = value(args, ++i, a);
-                case "--weighted-paths" -> weightedPaths = true;
-                case "--partitions" -> partitions = Integer.parseInt(value(args, ++i, a));
-                case "--samples" -> samples = Integer.parseInt(value(args, ++i, a));
-                case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
-                case "--embed" -> embed = Integer.parseInt(value(args, ++i, a));
-                default -> {
-                    if (a.startsWith("--")) {
-                        throw new IllegalArgumentException("betweenness: unknown option " + a);
-                    }
-                    positional.add(a);
-                }
-            }
-        }
-        if (positional.size() != 2) {
-            throw new IllegalArgumentException("usage: betweenness GRAPH OUT [--weights PROPERTY] [--weighted-paths]"
-                    + " [--partitions N] [--samples K] [--seed S] [--embed D]");
-        }
-        Path graph = Path.of(positional.get(0));
+        Args a = Args.parse("betweenness", args, 2, Set.of("--weights", "--partitions", "--samples", "--seed", "--embed"),
+                Set.of("--weighted-paths"), "usage: betweenness GRAPH OUT [--weights PROPERTY] [--weighted-paths]"
+                        + " [--partitions N] [--samples K] [--seed S] [--embed D]");
+        Path graph = Path.of(a.positional(0));
         if (!Files.isReadable(graph)) {
             throw new IllegalArgumentException("GRAPH '" + graph + "' is not a readable file");
         }
-        return new Object[] {new Options(graph, weights, weightedPaths, partitions, samples, seed, embed),
-                Path.of(positional.get(1))};
-    }
-
-    private static String value(List<String> args, int i, String option) {
-        if (i >= args.size()) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args.get(i);
+        return new Object[] {new Options(graph, a.string("--weights", null), a.flag("--weighted-paths"),
+                a.integer("--partitions", 0), a.integer("--samples", 0), a.longValue("--seed", 42), a.integer("--embed", 0)),
+            Path.of(a.positional(1))};
     }
 }

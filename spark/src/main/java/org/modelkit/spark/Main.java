@@ -10,8 +10,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 /**
  * {@code JOB ARGS}: runs a Modelkit job on Spark. Under {@code spark-submit} the master is the cluster's; started
  * directly (spark/run without SPARK_HOME) it is {@code local[N]} with N = {@code modelkit.spark.cores} or all cores.
- * Jobs: {@code betweenness GRAPH OUT [options]} ({@link BetweennessJob}) and {@code embed GRAPHS OUT [options]}
- * ({@link EmbedBatchJob}). Exit status 2 for a bad command line, 1 for a failed job (its reason on stderr).
+ * Jobs: {@code betweenness GRAPH OUT [options]} ({@link BetweennessJob}), {@code embed GRAPHS OUT [options]}
+ * ({@link EmbedBatchJob}), {@code classify MODEL DATA OUT} and {@code flips OLD NEW DATA OUT} ({@link ClassifyJob}).
+ * Exit status 2 for a bad command line, 1 for a failed job (its reason on stderr).
  */
 public final class Main {
     private Main() {
@@ -19,7 +20,8 @@ public final class Main {
 
     static final String USAGE = "usage: spark/run betweenness GRAPH OUT [--weights PROPERTY] [--weighted-paths]"
             + " [--partitions N] [--samples K] [--seed S] [--embed D]\n"
-            + "       spark/run embed GRAPHS OUT [--dimensions D] [--seed S] [--partitions N]";
+            + "       spark/run embed GRAPHS OUT [--dimensions D] [--seed S] [--partitions N]\n" + ClassifyJob.USAGE
+            .replace("usage: ", "       ");
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
@@ -32,6 +34,7 @@ public final class Main {
             parsed = switch (args[0]) {
                 case "betweenness" -> BetweennessJob.parse(rest);
                 case "embed" -> parseEmbed(rest);
+                case "classify", "flips" -> ClassifyJob.parse(args[0], rest);
                 default -> throw new IllegalArgumentException("unknown job '" + args[0] + "'\n" + USAGE);
             };
         } catch (IllegalArgumentException e) {
@@ -57,6 +60,18 @@ public final class Main {
                         + " on %s; wrote %s%n", o.graph(), r.kernel().nodes(), r.kernel().edges(),
                         r.betweenness().exact() ? "exact" : "sampled (95 % error bound " + r.betweenness().errorBound()
                                 + ")", r.betweenness().sources(), r.seconds(), sc.master(), out);
+            } else if (args[0].equals("classify") || args[0].equals("flips")) {
+                ClassifyJob.Options o = (ClassifyJob.Options) parsed[0];
+                Path out = (Path) parsed[1];
+                ClassifyJob.Result r = ClassifyJob.run(sc, o, out);
+                String what = r.flips() == null
+                        ? r.correct() < 0 ? "no labels" : String.format(Locale.ROOT, "accuracy %.4f", r.accuracy())
+                        : String.format(Locale.ROOT, "NFR %.2f %% (%d), accuracy %.4f -> %.4f",
+                                100 * r.flips().negativeFlipRate(), Math.round(r.flips().negativeFlipRate() * r.samples()),
+                                r.flips().referenceAccuracy(), r.flips().newAccuracy());
+                System.out.printf(Locale.ROOT, "%s %s: %,d images of %s, %s, on %s in %d partitions, %d model loads,"
+                        + " %.2f s on %s; wrote %s%n", args[0], o.models(), r.samples(), o.data(), what, r.backend(),
+                        r.partitions(), r.loads(), r.seconds(), sc.master(), out);
             } else {
                 Path in = (Path) parsed[0];
                 Path out = (Path) parsed[1];
@@ -79,35 +94,9 @@ public final class Main {
     }
 
     private static Object[] parseEmbed(List<String> args) {
-        List<String> positional = new java.util.ArrayList<>();
-        int dimensions = 16;
-        int seed = 42;
-        int partitions = 0;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            switch (a) {
-                case "--dimensions" -> dimensions = Integer.parseInt(next(args, ++i, a));
-                case "--seed" -> seed = Integer.parseInt(next(args, ++i, a));
-                case "--partitions" -> partitions = Integer.parseInt(next(args, ++i, a));
-                default -> {
-                    if (a.startsWith("--")) {
-                        throw new IllegalArgumentException("embed: unknown option " + a);
-                    }
-                    positional.add(a);
-                }
-            }
-        }
-        if (positional.size() != 2) {
-            throw new IllegalArgumentException(USAGE);
-        }
-        return new Object[] {Path.of(positional.get(0)), Path.of(positional.get(1)),
-            new int[] {dimensions, seed, partitions}};
-    }
-
-    private static String next(List<String> args, int i, String option) {
-        if (i >= args.size()) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args.get(i);
+        Args a = Args.parse("embed", args, 2, java.util.Set.of("--dimensions", "--seed", "--partitions"), java.util.Set.of(),
+                USAGE);
+        return new Object[] {Path.of(a.positional(0)), Path.of(a.positional(1)),
+            new int[] {a.integer("--dimensions", 16), a.integer("--seed", 42), a.integer("--partitions", 0)}};
     }
 }

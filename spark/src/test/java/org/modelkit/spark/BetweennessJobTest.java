@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,11 +29,7 @@ class BetweennessJobTest {
 
     @BeforeAll
     static void start() {
-        // local[2, 2]: two cores, and a failed task is tried again once
-        sc = new JavaSparkContext(new SparkConf().setMaster("local[2,2]").setAppName("modelkit-test")
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-                .set("spark.driver.bindAddress", "127.0.0.1"));
-        sc.setLogLevel("ERROR");
+        sc = LocalSpark.context();
     }
 
     @AfterAll
@@ -146,16 +141,21 @@ class BetweennessJobTest {
         // the embedding is not collapsed: its node vectors differ
         assertTrue(nodes.stream().skip(1).map(l -> l.substring(l.indexOf(',', l.indexOf(',') + 1))).distinct().count()
                 > r.kernel().nodes() / 2, "distinct node vectors");
+        // OUT ending in .csv: the betweenness as one file, the embedding beside it
+        Path csv = tmp.resolve("polbooks-ebc.csv");
+        BetweennessJob.write(r, csv);
+        assertEquals(rows, Files.readAllLines(csv));
+        assertEquals(nodes, Files.readAllLines(tmp.resolve("polbooks-ebc-embedding.csv")));
     }
 
     @Test
     void aMalformedGraphFailsTheJobNamingFileAndLine() throws Exception {
         Path bad = tmp.resolve("bad.edges");
         Files.writeString(bad, "0 1 1.5\n1 2 2\n2 3 heavy\n");
-        int jobsBefore = sc.statusTracker().getJobIdsForGroup(null).length;
+        int jobsBefore = LocalSpark.jobs(sc);
         Exception e = assertThrows(Exception.class, () -> BetweennessJob.run(sc, new BetweennessJob.Options(bad, null,
                 false, 3, 0, 42, 0)));
         assertTrue(e.getMessage().contains("bad.edges") && e.getMessage().contains("line 3"), e.getMessage());
-        assertEquals(jobsBefore, sc.statusTracker().getJobIdsForGroup(null).length, "no Spark job was started");
+        assertEquals(jobsBefore, LocalSpark.jobs(sc), "no Spark job was started");
     }
 }

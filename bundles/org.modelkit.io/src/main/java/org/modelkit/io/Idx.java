@@ -48,66 +48,132 @@ public final class Idx {
      */
     public static IdxArray read(Path path) throws IOException {
         try (InputStream in = Sources.open(path)) {
-            byte[] head = Sources.readExactly(in, 4, path, "the IDX magic number");
-            if (head[0] != 0 || head[1] != 0) {
-                throw new FormatException(path, String.format(
-                        "bad magic number 0x%02x%02x%02x%02x: an IDX file starts with two zero bytes",
-                        head[0], head[1], head[2], head[3]));
-            }
-            int type = head[2] & 0xff;
-            int width = switch (type) {
-                case 0x08, 0x09 -> 1;
-                case 0x0B -> 2;
-                case 0x0C, 0x0D -> 4;
-                case 0x0E -> 8;
-                default -> throw new FormatException(path, String.format("unknown IDX type code 0x%02x"
-                        + " (expected 08, 09, 0B, 0C, 0D or 0E)", type));
-            };
-            int ndim = head[3] & 0xff;
-            if (ndim < 1 || ndim > MAX_DIMS) {
-                throw new FormatException(path, "IDX header declares " + ndim + " dimensions; 1 to " + MAX_DIMS
-                        + " are supported");
-            }
-            ByteBuffer dimBytes = ByteBuffer.wrap(Sources.readExactly(in, 4L * ndim, path, "the dimension counts"));
-            int[] dims = new int[ndim];
-            long count = 1;
-            for (int i = 0; i < ndim; i++) {
-                long d = Integer.toUnsignedLong(dimBytes.getInt());
-                if (d > Integer.MAX_VALUE) {
-                    throw new FormatException(path, "dimension " + i + " declares " + d + " entries, too many");
-                }
-                dims[i] = (int) d;
-                count *= d;
-                if (count > Integer.MAX_VALUE - 8) {
-                    throw new FormatException(path, "IDX header declares " + Arrays.toString(Arrays.copyOf(dims, i + 1))
-                            + "... = more than " + (Integer.MAX_VALUE - 8) + " values");
-                }
-            }
-            long bytes = count * width;
-            if (!Sources.isGzip(path)) {
-                long available = Files.size(path) - 4 - 4L * ndim;
-                if (available < bytes) {
-                    throw new FormatException(path, "truncated: header declares " + Arrays.toString(dims) + " = " + count
-                            + " values (" + bytes + " bytes) but the file holds " + available + " bytes of data");
-                }
-            }
-            ByteBuffer body = ByteBuffer.wrap(Sources.readExactly(in, bytes, path, "the values " + Arrays.toString(dims)));
+            Header h = header(in, path);
+            ByteBuffer body = ByteBuffer.wrap(Sources.readExactly(in, h.count * h.width, path, "the values "
+                    + Arrays.toString(h.dims)));
             if (in.read() >= 0) {
-                throw new FormatException(path, "trailing data after the " + count + " values the header declares");
+                throw new FormatException(path, "trailing data after the " + h.count + " values the header declares");
             }
-            double[] values = new double[(int) count];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = switch (type) {
-                    case 0x08 -> body.get() & 0xff;
-                    case 0x09 -> body.get();
-                    case 0x0B -> body.getShort();
-                    case 0x0C -> body.getInt();
-                    case 0x0D -> body.getFloat();
-                    default -> body.getDouble();
-                };
-            }
-            return new IdxArray(type, dims, values);
+            return new IdxArray(h.type, h.dims, decode(h.type, body, (int) h.count));
         }
+    }
+
+    /**
+     * Reads only the header of an IDX file: what a job that splits the file into ranges of records needs first.
+     *
+     * @param path the file, plain or gzip
+     * @return the type code and dimensions, with no values
+     * @throws FormatException as {@link #read(Path)} for the header (and, for a plain file, its declared size)
+     * @throws IOException     if the file cannot be read
+     * @since 1.9
+     */
+    public static IdxArray readHeader(Path path) throws IOException {
+        try (InputStream in = Sources.open(path)) {
+            Header h = header(in, path);
+            return new IdxArray(h.type, h.dims, new double[0]);
+        }
+    }
+
+    /**
+     * Reads a range of records, the slices along the first dimension {@code [from, from + count)}: a partition of a
+     * large file, read without decoding what lies before it (a gzip file is still decompressed up to it).
+     *
+     * @param path  the file, plain or gzip
+     * @param from  the first record
+     * @param count how many records
+     * @return the header's type, the dimensions with the first one set to {@code count}, and those records' values
+     * @throws IllegalArgumentException if the range does not lie within the file's records
+     * @throws FormatException          as {@link #read(Path)}; data after the range is not looked at
+     * @throws IOException              if the file cannot be read
+     * @since 1.9
+     */
+    public static IdxArray read(Path path, int from, int count) throws IOException {
+        try (InputStream in = Sources.open(path)) {
+            Header h = header(in, path);
+            if (from < 0 || count < 0 || (long) from + count > h.dims[0]) {
+                throw new IllegalArgumentException("records [" + from + ", " + ((long) from + count) + ") of '" + path
+                        + "': it holds " + h.dims[0]);
+            }
+            long perRecord = h.dims[0] == 0 ? 0 : h.count / h.dims[0];
+            long skip = from * perRecord * h.width;
+            try {
+                in.skipNBytes(skip);
+            } catch (java.io.EOFException e) {
+                throw new FormatException(path, "truncated: the header declares " + Arrays.toString(h.dims)
+                        + " but the data ends before record " + from);
+            }
+            int[] dims = h.dims.clone();
+            dims[0] = count;
+            ByteBuffer body = ByteBuffer.wrap(Sources.readExactly(in, count * perRecord * h.width, path, "records " + from
+                    + " to " + ((long) from + count - 1) + " of " + Arrays.toString(h.dims)));
+            return new IdxArray(h.type, dims, decode(h.type, body, (int) (count * perRecord)));
+        }
+    }
+
+    /** A checked header: type, value width in bytes, dimensions and their product. */
+    private record Header(int type, int width, int[] dims, long count) {
+    }
+
+    private static Header header(InputStream in, Path path) throws IOException {
+        byte[] head = Sources.readExactly(in, 4, path, "the IDX magic number");
+        if (head[0] != 0 || head[1] != 0) {
+            throw new FormatException(path, String.format(
+                    "bad magic number 0x%02x%02x%02x%02x: an IDX file starts with two zero bytes",
+                    head[0], head[1], head[2], head[3]));
+        }
+        int type = head[2] & 0xff;
+        int width = switch (type) {
+            case 0x08, 0x09 -> 1;
+            case 0x0B -> 2;
+            case 0x0C, 0x0D -> 4;
+            case 0x0E -> 8;
+            default -> throw new FormatException(path, String.format("unknown IDX type code 0x%02x"
+                    + " (expected 08, 09, 0B, 0C, 0D or 0E)", type));
+        };
+        int ndim = head[3] & 0xff;
+        if (ndim < 1 || ndim > MAX_DIMS) {
+            throw new FormatException(path, "IDX header declares " + ndim + " dimensions; 1 to " + MAX_DIMS
+                    + " are supported");
+        }
+        ByteBuffer dimBytes = ByteBuffer.wrap(Sources.readExactly(in, 4L * ndim, path, "the dimension counts"));
+        int[] dims = new int[ndim];
+        long count = 1;
+        for (int i = 0; i < ndim; i++) {
+            long d = Integer.toUnsignedLong(dimBytes.getInt());
+            if (d > Integer.MAX_VALUE) {
+                throw new FormatException(path, "dimension " + i + " declares " + d + " entries, too many");
+            }
+            dims[i] = (int) d;
+            count *= d;
+            if (count > Integer.MAX_VALUE - 8) {
+                throw new FormatException(path, "IDX header declares " + Arrays.toString(Arrays.copyOf(dims, i + 1))
+                        + "... = more than " + (Integer.MAX_VALUE - 8) + " values");
+            }
+        }
+        long bytes = count * width;
+        if (!Sources.isGzip(path)) {
+            long available = Files.size(path) - 4 - 4L * ndim;
+            if (available < bytes) {
+                throw new FormatException(path, "truncated: header declares " + Arrays.toString(dims) + " = " + count
+                        + " values (" + bytes + " bytes) but the file holds " + available + " bytes of data");
+            }
+        }
+        return new Header(type, width, dims, count);
+    }
+
+    private static double[] decode(int type, ByteBuffer body, int n) {
+        double[] values = new double[n];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = switch (type) {
+                case 0x08 -> body.get() & 0xff;
+                case 0x09 -> body.get();
+                case 0x0B -> body.getShort();
+                case 0x0C -> body.getInt();
+                case 0x0D -> body.getFloat();
+                default -> body.getDouble();
+            };
+        }
+        return values;
     }
 
     /**
@@ -119,7 +185,26 @@ public final class Idx {
      * @throws IOException     if the file cannot be read
      */
     public static Tensor readImages(Path path) throws IOException {
-        IdxArray a = read(path);
+        return images(path, read(path));
+    }
+
+    /**
+     * Reads a range of images, as {@link #readImages(Path)} reads them all.
+     *
+     * @param path  an IDX file of type 0x08 with 3 dimensions {@code [n, rows, cols]}
+     * @param from  the first image
+     * @param count how many
+     * @return a tensor of shape {@code [count, rows, cols]}
+     * @throws IllegalArgumentException if the range does not lie within the file's images
+     * @throws FormatException          if the file is malformed, not unsigned bytes, or not 3-dimensional
+     * @throws IOException              if the file cannot be read
+     * @since 1.9
+     */
+    public static Tensor readImages(Path path, int from, int count) throws IOException {
+        return images(path, read(path, from, count));
+    }
+
+    private static Tensor images(Path path, IdxArray a) throws FormatException {
         if (a.type() != UBYTE) {
             throw new FormatException(path, String.format("images must be unsigned bytes (type 0x08), got type 0x%02x",
                     a.type()));
@@ -145,7 +230,26 @@ public final class Idx {
      * @throws IOException     if the file cannot be read
      */
     public static int[] readLabels(Path path) throws IOException {
-        IdxArray a = read(path);
+        return labels(path, read(path), 0);
+    }
+
+    /**
+     * Reads a range of labels, as {@link #readLabels(Path)} reads them all.
+     *
+     * @param path  an IDX file of an integer type with 1 dimension
+     * @param from  the first label
+     * @param count how many
+     * @return the labels
+     * @throws IllegalArgumentException if the range does not lie within the file's labels
+     * @throws FormatException          as {@link #readLabels(Path)} (a label's position is counted in the file)
+     * @throws IOException              if the file cannot be read
+     * @since 1.9
+     */
+    public static int[] readLabels(Path path, int from, int count) throws IOException {
+        return labels(path, read(path, from, count), from);
+    }
+
+    private static int[] labels(Path path, IdxArray a, int from) throws FormatException {
         if (a.type() == 0x0D || a.type() == 0x0E) {
             throw new FormatException(path, "labels must have an integer type, got floating type");
         }
@@ -156,10 +260,11 @@ public final class Idx {
         for (int i = 0; i < labels.length; i++) {
             labels[i] = (int) a.values()[i];
             if (labels[i] < 0) {
-                throw new FormatException(path, "label " + i + " is negative (" + labels[i] + ")");
+                throw new FormatException(path, "label " + (from + i) + " is negative (" + labels[i] + ")");
             }
             if (a.values()[i] > Sources.MAX_LABEL) {
-                throw new FormatException(path, "label " + i + " is " + (long) a.values()[i] + ", above " + Sources.MAX_LABEL);
+                throw new FormatException(path, "label " + (from + i) + " is " + (long) a.values()[i] + ", above "
+                        + Sources.MAX_LABEL);
             }
         }
         return labels;

@@ -14,9 +14,11 @@
  * <p>1.8.0: {@link org.modelkit.io.Images#MAX_PIXELS}; every reader is fuzzed (ReadersFuzzTest), and what that found is
  * refused with a {@link org.modelkit.io.FormatException} (class labels above 65,535, manifest lines naming a file
  * outside their folder, PNG and JPEG headers larger than the bound).
+ *
+ * <p>1.9.0: {@link org.modelkit.io.Idx#readHeader}, and ranges of records ({@link org.modelkit.io.Idx#read(java.nio.file.Path, int, int)}, images and labels), for jobs that split a file into partitions.
  */
 @Export
-@Version("1.8.0")
+@Version("1.9.0")
 package org.modelkit.io;
 
 import org.osgi.annotation.bundle.Export;

@@ -129,4 +129,35 @@ class IdxTest {
         assertMalformed(y, "holds 2 labels but train-2000-images-idx3-ubyte.gz holds 2000 images",
                 () -> Idx.readLabelled(TRAIN_X, y, null));
     }
+
+    @Test
+    void readsRangesOfRecordsAsTheWholeFileHoldsThem() throws IOException {
+        Tensor all = Idx.readImages(TRAIN_X);
+        int[] labels = Idx.readLabels(TRAIN_Y);
+        Path plain = tmp.resolve("x.idx");
+        Idx.writeImages(plain, all);
+        assertArrayEquals(new int[] {2000, 28, 28}, Idx.readHeader(TRAIN_X).dims());
+        assertEquals(0, Idx.readHeader(TRAIN_X).values().length);
+        for (Path x : new Path[] {TRAIN_X, plain}) {
+            for (int[] r : new int[][] {{0, 1}, {0, 2000}, {777, 333}, {1999, 1}, {2000, 0}}) {
+                int[] rows = new int[r[1]];
+                Arrays.setAll(rows, i -> r[0] + i);
+                assertEquals(all.select(rows), Idx.readImages(x, r[0], r[1]), () -> x + " " + Arrays.toString(r));
+                assertArrayEquals(Arrays.copyOfRange(labels, r[0], r[0] + r[1]), Idx.readLabels(TRAIN_Y, r[0], r[1]));
+            }
+        }
+        // different ranges give different images (a reader that ignored 'from' would fail here)
+        assertTrue(!Idx.readImages(TRAIN_X, 0, 1).equals(Idx.readImages(TRAIN_X, 1, 1)));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Idx.readImages(TRAIN_X, 1990, 11));
+        assertTrue(e.getMessage().contains("records [1990, 2001) of '" + TRAIN_X + "': it holds 2000"), e.getMessage());
+        // a file cut short inside or before the range: named as truncated
+        Path truncatedGz = file("cut.idx.gz", true, concat(header(8, 10, 28, 28), 784 * 3 + 100));
+        assertMalformed(truncatedGz, "truncated", () -> Idx.read(truncatedGz, 2, 2));
+        assertMalformed(truncatedGz, "truncated", () -> Idx.read(truncatedGz, 5, 1));
+        assertEquals(784, Idx.read(truncatedGz, 1, 1).values().length, "records before the cut still read");
+        Path negative = file("negative.idx", false, concat(header(0x09, 3), 0));
+        Files.write(negative, new byte[] {0, 0, 9, 1, 0, 0, 0, 3, 1, 2, -1});
+        assertMalformed(negative, "label 2 is negative", () -> Idx.readLabels(negative, 1, 2));
+    }
 }

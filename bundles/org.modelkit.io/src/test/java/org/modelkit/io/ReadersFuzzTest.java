@@ -159,6 +159,13 @@ class ReadersFuzzTest {
         check("Idx.read", () -> valid(Idx.read(p)), false);
         check("Idx.readImages", () -> valid(Idx.readImages(p)), false);
         check("Idx.readLabels", () -> Idx.readLabels(p), false);
+        check("Idx.read (a range)", () -> valid(range(p)), false);
+    }
+
+    /** The ranged read of a batch job: the last two thirds of the records the header declares. */
+    private static Idx.IdxArray range(Path p) throws IOException {
+        int n = Idx.readHeader(p).dims()[0];
+        return Idx.read(p, n / 3, n - n / 3);
     }
 
     /** The same parser behind gzip, where the file's length says nothing about what a header may declare. */
@@ -166,6 +173,7 @@ class ReadersFuzzTest {
     void idxGz(byte[] data) {
         Path p = file("x.idx.gz", gzip(data));
         check("Idx.read (gzip)", () -> valid(Idx.read(p)), false);
+        check("Idx.read (gzip, a range)", () -> valid(range(p)), false);
     }
 
     @FuzzTest

@@ -42,6 +42,10 @@ public final class Parameters {
             block.loadParameters(manager, in);
         } catch (MalformedModelException | IllegalArgumentException e) {
             throw new FormatException(file, "does not hold parameters of this network: " + e.getMessage());
+        } catch (java.io.EOFException e) {
+            // DJL's reader ends with a bare EOFException (no message) on a file cut short: name the file
+            throw new FormatException(file, "is truncated: it ends before the network's last parameter ("
+                    + Files.size(file) + " bytes)");
         }
     }
 }

@@ -52,6 +52,12 @@ class TrainingTest {
                         new Shape(1, 1, 28, 28));
                 Parameters.load(again.getBlock(), again.getNDManager(), file);
                 assertArrayEquals(before, Training.predict(again, test.features(), 128));
+                // cut short: named, not a bare EOFException
+                byte[] whole = Files.readAllBytes(file);
+                Path cut = Files.write(tmp.resolve("cut.params"), java.util.Arrays.copyOf(whole, whole.length / 2));
+                FormatException e = assertThrows(FormatException.class,
+                        () -> Parameters.load(again.getBlock(), again.getNDManager(), cut));
+                assertTrue(e.getMessage().startsWith("cut.params: is truncated"), e.getMessage());
             }
             Path junk = Files.writeString(tmp.resolve("junk.params"), "not parameters");
             try (Model other = Model.newInstance("mlp")) {

@@ -17,10 +17,8 @@ import org.modelkit.api.method.MethodDescriptor;
 import org.modelkit.api.progress.Progress;
 import org.modelkit.compute.api.BackendBinding;
 import org.modelkit.compute.api.ComputeBackend;
-import org.modelkit.compute.api.LoadedModel;
 import org.modelkit.compute.api.ModelFormat;
 import org.modelkit.compute.api.TensorBackend;
-import org.modelkit.nn.Datasets;
 import org.modelkit.nn.ModelFiles;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -159,104 +157,10 @@ public class ModelClassifier implements Classifier {
         if (features == null || features.rank() < 2 || features.dim(0) == 0) {
             throw new IllegalArgumentException("features must hold samples [n, ...], got " + features);
         }
-        Progress p = progress == null ? Progress.NONE : progress;
-        Map.Entry<Path, ModelFormat> chosen = modelFile(model, b);
-        Path file = chosen.getKey();
-        int n = features.dim(0);
-        int[] shape = features.shape();
-        int[] batchShape = shape.length == 3 ? new int[] {0, 1, shape[1], shape[2]} : shape.clone();
-        if (chosen.getValue() == ModelFormat.DJL_PARAMETERS) {
-            return djl(file, (TensorBackend) b, features, p);
-        }
-        int[] predicted = new int[n];
-        float[] scores = null;
-        int classes = 0;
-        try (LoadedModel m = b.load(file, chosen.getValue())) {
-            for (int s = 0; s < n; s += BATCH) {
-                p.checkCancelled();
-                int[] rows = new int[Math.min(BATCH, n - s)];
-                for (int i = 0; i < rows.length; i++) {
-                    rows[i] = s + i;
-                }
-                batchShape[0] = rows.length;
-                Tensor out;
-                try {
-                    out = m.run(List.of(features.select(rows).reshape(batchShape))).get(0);
-                } catch (IllegalArgumentException e) {
-                    String why = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-                    throw new IllegalArgumentException("samples of shape " + java.util.Arrays.toString(
-                            java.util.Arrays.copyOfRange(shape, 1, shape.length)) + " do not fit model '" + file + "': "
-                            + why, e);
-                }
-                if (out.rank() != 2 || out.dim(0) != rows.length) {
-                    throw new IllegalArgumentException("model '" + file + "' gives outputs of shape "
-                            + java.util.Arrays.toString(out.shape()) + ", not [batch, classes]");
-                }
-                if (scores == null) {
-                    classes = out.dim(1);
-                    scores = new float[n * classes];
-                }
-                float[] o = out.toArray();
-                System.arraycopy(o, 0, scores, s * classes, o.length);
-                for (int i = 0; i < rows.length; i++) {
-                    int best = 0;
-                    for (int c = 1; c < classes; c++) {
-                        best = o[i * classes + c] > o[i * classes + best] ? c : best;
-                    }
-                    predicted[s + i] = best;
-                }
-                p.report("batch", s / BATCH + 1, (n + BATCH - 1) / BATCH);
-            }
+        try (OpenClassifier m = OpenClassifier.open(model, b)) {
+            return m.classify(features, progress);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
-        }
-        return new Classification(predicted, Tensor.of(scores, n, classes), b.id(), file.toString());
-    }
-
-    /**
-     * A DJL model folder (model.json, parameters.params) on a tensor backend: the network rebuilt from its
-     * spec, its parameters loaded, run in inference mode batch by batch; the scores are its outputs.
-     */
-    private static Classification djl(Path folder, TensorBackend b, Tensor features, Progress p) {
-        int n = features.dim(0);
-        try (ai.djl.ndarray.NDManager m = b.newManager()) {
-            ModelFiles.Loaded loaded;
-            try {
-                loaded = ModelFiles.load(folder, m);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e.getMessage(), e);
-            }
-            int[] sample = java.util.Arrays.copyOfRange(features.shape(), 1, features.rank());
-            if (!loaded.spec().accepts(sample)) {
-                throw new IllegalArgumentException("samples of shape " + java.util.Arrays.toString(sample) + " do not fit model '"
-                        + folder + "', which takes " + java.util.Arrays.toString(loaded.spec().input()));
-            }
-            int classes = loaded.spec().classes();
-            float[] scores = new float[n * classes];
-            int[] predicted = new int[n];
-            for (int s = 0; s < n; s += BATCH) {
-                p.checkCancelled();
-                int[] rows = new int[Math.min(BATCH, n - s)];
-                for (int i = 0; i < rows.length; i++) {
-                    rows[i] = s + i;
-                }
-                try (ai.djl.ndarray.NDManager sub = m.newSubManager()) {
-                    ai.djl.ndarray.NDArray x = Datasets.rows(sub, features, rows);
-                    float[] o = loaded.block().forward(new ai.djl.training.ParameterStore(sub, false),
-                            new ai.djl.ndarray.NDList(x), false).singletonOrThrow()
-                            .toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-                    System.arraycopy(o, 0, scores, s * classes, o.length);
-                    for (int i = 0; i < rows.length; i++) {
-                        int best = 0;
-                        for (int c = 1; c < classes; c++) {
-                            best = o[i * classes + c] > o[i * classes + best] ? c : best;
-                        }
-                        predicted[s + i] = best;
-                    }
-                }
-                p.report("batch", s / BATCH + 1, (n + BATCH - 1) / BATCH);
-            }
-            return new Classification(predicted, Tensor.of(scores, n, classes), b.id(), folder.toString());
         }
     }
 }

@@ -76,6 +76,18 @@ public class OnnxBackendProvider {
         registration = context.registerService(ComputeBackend.class, backend, ComputeBackend.serviceProperties(backend));
     }
 
+    /**
+     * An ONNX Runtime backend on the CPU without a framework: for plain Java programs that use a method's classes
+     * directly (the Spark module's classify job). In OSGi, backends are services configured through ConfigAdmin.
+     *
+     * @param id      the backend's id, as results name it
+     * @param threads ONNX Runtime's intra-op threads (0: its default)
+     * @return an available backend
+     */
+    public static ComputeBackend local(String id, int threads) {
+        return new OnnxBackend(id, BackendStatus.running("cpu"), EnumSet.of(Capability.INFERENCE), -1, threads, "all");
+    }
+
     @Deactivate
     void deactivate() {
         registration.unregister();
