@@ -102,13 +102,14 @@ public final class ClassifyJob {
             throw new IllegalArgumentException("one model (classify) or two (flips: old, new), got " + o.models().size());
         }
         ResultFolders.checkTarget(out, "OUT '" + out + "'");
-        ImageInput input = ImageInput.of(o.data());
+        // absolute: executors run in working directories of their own
+        ImageInput input = ImageInput.of(o.data().toAbsolutePath().normalize());
         if (flips && !input.labelled()) {
             throw new IllegalArgumentException("flips needs labelled images: " + o.data() + " has no labels file beside it");
         }
         int threads = o.threads() > 0 ? o.threads() : executorCores(sc);
         String engine = o.backend();
-        List<String> models = o.models().stream().map(Path::toString).toList();
+        List<String> models = o.models().stream().map(p -> p.toAbsolutePath().normalize().toString()).toList();
         for (String m : models) {
             ExecutorModels.check(m, engine, threads); // before any partition runs
         }

@@ -19,11 +19,11 @@ import org.modelkit.compute.pytorch.LocalBackends;
  * threads and the path's modification time, so a model replaced in place is loaded again).
  *
  * <p>Tasks of one executor run their partitions one at a time on one thread of the JVM (the lane), with the engine
- * on the executor's cores, which is what one JVM classifying alone does. Measured here, letting Spark's task threads
- * read, classify and write at once was slower than one JVM alone: on 2 cores, 60,000 Fashion-MNIST images took 6.2-9.6
- * s on PyTorch against 2.7-3.0 s, and 1.4-1.8 s on ONNX Runtime against 1.0-1.6 s, because both engines' worker
- * threads spin-wait and lose their cores to the other tasks' reading and writing. One thread also keeps TorchScript
- * warm: on each new calling thread a scripted model runs slowly for its first calls (650-830 ms per 2,560 images for
+ * on the executor's cores, which is what one JVM classifying alone does. Measured here on 2 cores (60,000 Fashion-MNIST
+ * images, five rounds): with task threads reading and writing while a model thread classified, ONNX Runtime took
+ * 1.4-1.8 s against one JVM's 1.0-1.6 s (median ratio 1.43); on the lane 1.5-2.0 s against 1.3-3.1 s (1.09). The
+ * reason assumed, not shown: the engines' worker threads spin-wait and lose their cores to the other tasks. PyTorch
+ * is unsteady either way (benchmarks in spark/README.md). One thread also keeps TorchScript warm: on each new calling thread a scripted model runs slowly for its first calls (650-830 ms per 2,560 images for
  * the first four calls of 10 batches, 100-250 ms once warm; ONNX Runtime shows no such warm-up), and Spark makes task
  * threads as it needs them. Loads are counted, per JVM.
  */
