@@ -33,7 +33,7 @@ public final class StepProfile {
                     NDManager data = model.getNDManager().newSubManager()) {
                 trainer.initialize(new Shape(batch, 1, 28, 28));
                 NDList x = new NDList(data.randomUniform(0, 1, new Shape(batch, 1, 28, 28)));
-                NDList y = new NDList(data.randomInteger(0, 10, new Shape(batch), DataType.INT32).toType(DataType.FLOAT32, false));
+                NDList y = new NDList(data.randomInteger(0, 10, new Shape(batch), DataType.INT64));
                 for (int s = -50; s < steps; s++) {
                     if (s == 0) {
                         JniUtils.startProfile(false, Boolean.getBoolean("shapes"), false);

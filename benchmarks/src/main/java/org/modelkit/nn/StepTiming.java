@@ -81,7 +81,7 @@ public final class StepTiming {
                 NDList[] ys = new NDList[pool];
                 for (int i = 0; i < pool; i++) {
                     xs[i] = new NDList(data.randomUniform(0, 1, new Shape(batch, 1, 28, 28)));
-                    ys[i] = new NDList(data.randomInteger(0, 10, new Shape(batch), DataType.INT32).toType(DataType.FLOAT32, false));
+                    ys[i] = new NDList(data.randomInteger(0, 10, new Shape(batch), DataType.INT64));
                 }
                 for (int s = -WARM_UP; s < steps; s++) {
                     NDList x = xs[Math.floorMod(s, pool)];

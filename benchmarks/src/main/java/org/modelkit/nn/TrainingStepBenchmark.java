@@ -59,8 +59,7 @@ public class TrainingStepBenchmark {
         trainer.initialize(new Shape(batch, 1, 28, 28));
         manager = model.getNDManager().newSubManager();
         x = new NDList(manager.randomUniform(0, 1, new Shape(batch, 1, 28, 28)));
-        y = new NDList(manager.randomInteger(0, 10, new Shape(batch), ai.djl.ndarray.types.DataType.INT32)
-                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
+        y = new NDList(manager.randomInteger(0, 10, new Shape(batch), ai.djl.ndarray.types.DataType.INT64));
     }
 
     @TearDown
